@@ -1,0 +1,43 @@
+# Only python3 and make are needed: every target sets up its own .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+DECKS := $(BIN)/decks
+
+.PHONY: decks check test lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+# Stamps re-run the install whenever the declared dependencies change.
+$(VENV)/.runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.runtime
+
+decks: $(VENV)/.runtime
+	$(DECKS) build
+
+check: $(VENV)/.runtime
+	$(DECKS) check
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check builder tests benchmarks
+	$(BIN)/ruff format --check builder tests benchmarks
+
+typecheck: $(VENV)/.test
+	$(BIN)/mypy
+
+test: $(VENV)/.test lint typecheck
+	$(BIN)/pytest
+
+bench: $(VENV)/.runtime
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf dist .pytest_cache .mypy_cache .ruff_cache
