@@ -1,0 +1,131 @@
+"""The build pipeline: discover packages, read and check everything, then write."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from builder.errors import Diagnostic, Diagnostics, Location, OutputError, SourceErrors
+from builder.model import Package
+from builder.package import write_apkg
+from builder.parse import PACKAGE_FILE, display_path, read_package
+
+
+def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> list[Path]:
+    """Package folders under `decks_dir`, sorted; `names` picks some of them."""
+    if not decks_dir.is_dir():
+        diags.error(Location(display_path(decks_dir), 0), "no such folder: run from the "
+                    "project root, or pass --decks-dir")
+        return []
+    found: list[Path] = []
+    for entry in sorted(decks_dir.iterdir()):
+        if entry.is_dir() and (entry / PACKAGE_FILE).is_file():
+            found.append(entry)
+        elif entry.is_dir() and any(entry.rglob("*.md")):
+            diags.error(Location(display_path(entry), 0),
+                        f"folder has Markdown files but no {PACKAGE_FILE}: add one to make "
+                        "it a package")
+        elif entry.suffix == ".md":
+            diags.error(Location(display_path(entry), 0), "deck files belong in a package "
+                        f"folder with a {PACKAGE_FILE}, not directly in {decks_dir.name}/")
+    if names:
+        by_name = {p.name: p for p in found}
+        for name in names:
+            if name not in by_name:
+                diags.error(Location(display_path(decks_dir / name), 0),
+                            f"no package named `{name}`; packages: "
+                            f"{', '.join(sorted(by_name)) or 'none'}")
+        found = [by_name[n] for n in dict.fromkeys(names) if n in by_name]
+    return found
+
+
+def modification_time(folder: Path, diags: Diagnostics) -> int:
+    """Note modification time: SOURCE_DATE_EPOCH, else the package's last commit time."""
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env is not None:
+        if env.strip().isdigit():
+            return int(env)
+        diags.error(Location("SOURCE_DATE_EPOCH", 0),
+                    f"must be whole seconds since 1970, not `{env}`")
+        return 0
+    newest_file = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()),
+                      default=0)
+    commit = _git(folder, "log", "-1", "--format=%ct", "--", ".")
+    if not commit:
+        return newest_file  # not in git: not reproducible, but newer edits still win
+    if _git(folder, "status", "--porcelain", "--", "."):
+        # Uncommitted edits must still update an earlier import of this package.
+        return max(int(commit), newest_file)
+    return int(commit)
+
+
+def _git(folder: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                              check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def load(decks_dir: Path, names: tuple[str, ...] = ()) -> tuple[list[Package], list[Diagnostic]]:
+    """Read and check every selected package; raise SourceErrors if any has an error."""
+    diags = Diagnostics()
+    packages: list[Package] = []
+    for folder in discover(decks_dir, names, diags):
+        package = read_package(folder, diags)
+        if package is not None:
+            packages.append(package)
+    _check_distinct_ids(packages, diags)
+    if diags.errors:
+        raise SourceErrors(diags.sorted())
+    return packages, diags.sorted()
+
+
+def _check_distinct_ids(packages: list[Package], diags: Diagnostics) -> None:
+    """Two packages with one id would share guids and overwrite each other's notes."""
+    seen: dict[str, Package] = {}
+    for package in packages:
+        first = seen.setdefault(package.meta.id, package)
+        if first is not package:
+            diags.error(Location(display_path(package.folder / PACKAGE_FILE), 1),
+                        f"package id `{package.meta.id}` is also used by "
+                        f"{display_path(first.folder / PACKAGE_FILE)}")
+
+
+def build(decks_dir: Path, out_dir: Path, names: tuple[str, ...] = ()
+          ) -> tuple[list[Path], list[Diagnostic]]:
+    """Build packages into `out_dir`; nothing there changes unless every package succeeds."""
+    packages, findings = load(decks_dir, names)
+    diags = Diagnostics()
+    for package in packages:
+        package.mod_time = modification_time(package.folder, diags)
+    if diags.errors:
+        raise SourceErrors(diags.sorted())
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".decks-build-", dir=parent))
+    except OSError as e:
+        raise OutputError(f"cannot write next to {display_path(out_dir)}: {e.strerror}") from e
+    try:
+        staged = []
+        for package in packages:
+            target = scratch / f"{package.name}.apkg"
+            write_apkg(package, target)
+            staged.append(target)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for path in staged:
+            # Same filesystem, so each rename is atomic: a reader sees old or new, never half.
+            final = out_dir / path.name
+            os.replace(path, final)
+            written.append(final)
+    except OSError as e:
+        raise OutputError(f"cannot write {display_path(out_dir)}: {e.strerror or e}") from e
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return written, findings

@@ -1,0 +1,470 @@
+"""Sources to model: read a package folder and its Markdown files into rendered notes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from builder import cloze, render
+from builder.errors import Diagnostics, Location
+from builder.model import Deck, MediaFile, Note, NoteKind, Package, PackageMeta
+from builder.yamlmeta import Entry, YamlProblem, load_mapping
+
+PACKAGE_FILE = "package.yaml"
+PACKAGE_KEYS = ("id", "title", "version", "description")
+FRONT_MATTER_KEYS = ("deck", "tags")
+PACKAGE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+NOTE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+HEADING_ID_RE = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*\Z")
+URL_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+MD = render.make_markdown()
+
+
+def display_path(path: Path) -> str:
+    """A path as authors see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def slugify(text: str) -> str:
+    """A note id derived from heading text."""
+    return _SLUG_RE.sub("-", text.lower()).strip("-")[:64].rstrip("-") or "note"
+
+
+def check_tag(tag: str, where: Location, diags: Diagnostics) -> bool:
+    """Report a tag Anki cannot store as one tag."""
+    if not tag:
+        diags.error(where, "empty tag")
+        return False
+    if any(c.isspace() for c in tag):
+        diags.error(where, f"tag `{tag}` contains a space: Anki would split it; "
+                           "use `-` or `::` instead")
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class _Context:
+    """What parsing one package needs across its files."""
+
+    folder: Path
+    root: Path
+    """`folder` resolved, for checking that images stay inside it."""
+    package_id: str
+    diags: Diagnostics
+    media: dict[str, MediaFile] = field(default_factory=dict)
+    media_by_path: dict[Path, str] = field(default_factory=dict)
+
+
+def read_package(folder: Path, diags: Diagnostics) -> Package | None:
+    """Read, check and render one package; None when its package.yaml is unusable."""
+    meta = _read_meta(folder, diags)
+    if meta is None:
+        return None
+    ctx = _Context(folder, folder.resolve(), meta.id, diags)
+    package = Package(folder=folder, name=folder.name, meta=meta, description_html="")
+    package.description_html = render_markdown(meta.description)
+    decks: dict[tuple[str, ...], Deck] = {}
+    sources = sorted(p for p in folder.rglob("*.md") if p.is_file())
+    if not sources:
+        diags.error(Location(display_path(folder), 0),
+                    "package has no Markdown files: add a `.md` file with `## ` notes")
+    for path in sources:
+        parsed = _read_deck_file(path, ctx)
+        if parsed is None:
+            continue
+        deck, notes = parsed
+        known = decks.get(deck.path)
+        if known is None:
+            decks[deck.path] = deck
+        elif deck.description:
+            known.description = "\n".join(filter(None, (known.description, deck.description)))
+        package.notes.extend(notes)
+    package.decks = [decks[k] for k in sorted(decks)]
+    package.media = ctx.media
+    _check_unique_ids(package.notes, diags)
+    return package
+
+
+def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
+    """Read and validate `package.yaml`."""
+    path = folder / PACKAGE_FILE
+    where = display_path(path)
+    text = _read_text(path, diags)
+    if text is None:
+        return None
+    try:
+        entries = load_mapping(text, 1)
+    except YamlProblem as e:
+        diags.error(Location(where, e.line), e.message)
+        return None
+    ok = True
+    for key, entry in entries.items():
+        if key not in PACKAGE_KEYS:
+            diags.error(Location(where, entry.line),
+                        f"unknown key `{key}`; expected one of: {', '.join(PACKAGE_KEYS)}")
+            ok = False
+    values: dict[str, str] = {}
+    for key in PACKAGE_KEYS:
+        entry = entries.get(key)
+        if entry is None:
+            if key != "description":
+                diags.error(Location(where, 1), f"missing required key `{key}`")
+                ok = False
+            continue
+        if entry.raw is None or entry.value is None:
+            diags.error(Location(where, entry.line), f"`{key}` must be a single text value")
+            ok = False
+            continue
+        values[key] = entry.raw.strip()
+    pid = values.get("id", "")
+    if "id" in values and not PACKAGE_ID_RE.match(pid):
+        diags.error(Location(where, entries["id"].line),
+                    f"package id `{pid}` must be lowercase letters, digits and `-`")
+        ok = False
+    title = values.get("title", "")
+    if "title" in values and ("::" in title or not title):
+        diags.error(Location(where, entries["title"].line),
+                    "title must be non-empty and must not contain `::`")
+        ok = False
+    if not ok:
+        return None
+    return PackageMeta(pid, title, values["version"], values.get("description", ""))
+
+
+def _read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Read a source file as UTF-8, reporting the line of the first bad byte."""
+    where = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        diags.error(Location(where, 0), f"cannot read file: {e.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        diags.error(Location(where, line),
+                    f"file is not valid UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, where: str, diags: Diagnostics
+                        ) -> tuple[dict[str, Entry] | None, str] | None:
+    """Separate YAML front matter, blanking its lines so later line numbers stay true."""
+    if not text.startswith("---\n"):
+        return {}, text
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        diags.error(Location(where, 1), "front matter starts with `---` but is never closed")
+        return None
+    try:
+        entries = load_mapping("\n".join(lines[1:end]), 2)
+    except YamlProblem as e:
+        diags.error(Location(where, e.line), e.message)
+        return None
+    return entries, "\n" * (end + 1) + "\n".join(lines[end + 1:])
+
+
+def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None:
+    """Parse one Markdown file into its deck and notes."""
+    diags = ctx.diags
+    where = display_path(path)
+    text = _read_text(path, diags)
+    if text is None:
+        return None
+    if not text.strip():
+        diags.error(Location(where, 1), "file is empty: add a `# Title` and `## ` notes")
+        return None
+    split = _split_front_matter(text, where, diags)
+    if split is None:
+        return None
+    front, body = split
+    assert front is not None
+    deck_name: str | None = None
+    file_tags: list[str] = []
+    for key, entry in front.items():
+        loc = Location(where, entry.line)
+        if key not in FRONT_MATTER_KEYS:
+            diags.error(loc, f"unknown front-matter key `{key}`; expected one of: "
+                             f"{', '.join(FRONT_MATTER_KEYS)}")
+        elif key == "deck":
+            if not isinstance(entry.value, str) or not entry.value.strip():
+                diags.error(loc, "`deck` must be a deck name such as `Technical::Threat Modeling`")
+            else:
+                deck_name = entry.value
+        else:
+            values = [entry.value] if isinstance(entry.value, str) else entry.value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                diags.error(loc, "`tags` must be a list of tags such as `[aws, threat-model]`")
+                continue
+            file_tags.extend(t for t in values if check_tag(t, loc, diags))
+
+    scanned = cloze.scan(body)
+    for line, message in scanned.errors:
+        diags.error(Location(where, line), message)
+    env: dict[str, Any] = {}
+    tokens = MD.parse(scanned.text, env)
+    return _FileWalker(path, where, ctx, scanned.clozes, env).walk(
+        tokens, deck_name, tuple(file_tags))
+
+
+@dataclass(slots=True)
+class _RawNote:
+    """A note's tokens as cut from the file, before rendering."""
+
+    heading: Token
+    line: int
+    body: list[Token] = field(default_factory=list)
+
+
+class _FileWalker:
+    """Cuts one file's token stream into notes and renders them."""
+
+    def __init__(self, path: Path, where: str, ctx: _Context, clozes: list[cloze.Cloze],
+                 env: dict[str, Any]) -> None:
+        self.path = path
+        self.where = where
+        self.ctx = ctx
+        self.diags = ctx.diags
+        self.clozes = clozes
+        self.env = env
+
+    def loc(self, line: int) -> Location:
+        return Location(self.where, line)
+
+    def walk(self, tokens: list[Token], deck_name: str | None, file_tags: tuple[str, ...]
+             ) -> tuple[Deck, list[Note]] | None:
+        """Split tokens at `##` headings and render every note."""
+        title: Token | None = None
+        intro: list[Token] = []
+        raw_notes: list[_RawNote] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+                line = token.map[0] + 1 if token.map else 0
+                if token.markup in ("-", "="):
+                    self.diags.error(self.loc(line + 1),
+                                     "a `---` or `===` line right under text turns the text "
+                                     "into a heading: put a blank line before it")
+                elif token.tag == "h2":
+                    raw_notes.append(_RawNote(tokens[i + 1], line))
+                elif title is None and not raw_notes:
+                    title = tokens[i + 1]
+                else:
+                    self.diags.error(self.loc(line), "a file has one `# ` title, before its "
+                                                     "first note; use `##` for notes")
+                i += 3
+                continue
+            (raw_notes[-1].body if raw_notes else intro).append(token)
+            i += 1
+
+        if deck_name is None and title is not None:
+            deck_name = title.content.strip()
+        if not deck_name:
+            self.diags.error(self.loc(1), "the file names no deck: add `deck:` front matter "
+                                          "or a `# Title` line")
+            return None
+        parts = tuple(p.strip() for p in deck_name.split("::"))
+        if not all(parts):
+            self.diags.error(self.loc(1), f"deck name `{deck_name}` has an empty part")
+            return None
+        if not raw_notes:
+            self.diags.error(self.loc(1), "the file has no notes: each note starts with a "
+                                          "`## ` heading")
+        if cloze.MARKER_RE.search("".join(t.content for t in intro)):
+            line = next((t.map[0] + 1 for t in intro if t.map), 1)
+            self.diags.error(self.loc(line), "clozes belong in a note, after a `## ` heading")
+        description = self._render_blocks(intro)
+        deck = Deck(parts, self.loc(1), render.finish(description, raw_html=_has_raw_html(intro), clozes=[]))
+        notes = [n for n in (self._note(r, parts, file_tags) for r in raw_notes) if n]
+        return deck, notes
+
+    def _render_blocks(self, tokens: list[Token]) -> str:
+        """Check and render block tokens to HTML (not yet final)."""
+        self._check_blocks(tokens)
+        return str(MD.renderer.render(tokens, MD.options, self.env)) if tokens else ""
+
+    def _check_blocks(self, tokens: list[Token]) -> None:
+        """Check fence languages and embed images, with the line of each."""
+        for token in tokens:
+            line = token.map[0] + 1 if token.map else 0
+            if token.type == "fence":
+                lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+                if not render.known_language(lang):
+                    self.diags.error(self.loc(line), f"unknown code language `{lang}`: use a "
+                                     "Pygments language name, or none for plain text")
+            elif token.type == "inline" and token.children:
+                self._embed_images(token.children, line)
+
+    def _embed_images(self, children: list[Token], line: int) -> None:
+        for child in children:
+            if child.children:
+                self._embed_images(child.children, line)
+            if child.type != "image":
+                continue
+            src = str(child.attrs.get("src", ""))
+            if not src or URL_SCHEME_RE.match(src):
+                continue
+            name = self._media_name(unquote(src.split("#", 1)[0].split("?", 1)[0]), line)
+            if name:
+                child.attrs["src"] = name
+
+    def _media_name(self, src: str, line: int) -> str | None:
+        """Register an image and return its collision-free media name."""
+        ctx = self.ctx
+        target = (self.path.parent / src).resolve()
+        if not target.is_relative_to(ctx.root):
+            self.diags.error(self.loc(line), f"image `{src}` is outside the package folder; "
+                                             "copy it into the package")
+            return None
+        known = ctx.media_by_path.get(target)
+        if known:
+            return known
+        if not target.is_file():
+            self.diags.error(self.loc(line), f"image `{src}` not found "
+                                             f"(looked for {display_path(target)})")
+            return None
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+        name = f"{ctx.package_id}-{digest}{target.suffix.lower()}"
+        ctx.media_by_path[target] = name
+        ctx.media.setdefault(name, MediaFile(name, target))
+        return name
+
+    def _note(self, raw: _RawNote, deck: tuple[str, ...], file_tags: tuple[str, ...]
+              ) -> Note | None:
+        """Render one note and decide its kind."""
+        loc = self.loc(raw.line)
+        heading = raw.heading
+        content = heading.content
+        note_id: str | None = None
+        m = HEADING_ID_RE.search(content)
+        if m:
+            note_id = m.group(1)
+            content = content[:m.start()]
+            _strip_heading_id(heading, m.group())
+            if not NOTE_ID_RE.match(note_id):
+                self.diags.error(loc, f"note id `{note_id}` may only use letters, digits, "
+                                      "`.`, `_` and `-`")
+                return None
+        if not content.strip():
+            self.diags.error(loc, "note heading is empty: the heading is the prompt")
+            return None
+
+        body = raw.body
+        tags = list(file_tags)
+        if (len(body) >= 3 and body[0].type == "paragraph_open"
+                and body[1].content.startswith("tags:")):
+            line = body[0].map[0] + 1 if body[0].map else raw.line
+            tag_text = body[1].content[len("tags:"):]
+            if "\n" in tag_text:
+                self.diags.error(self.loc(line), "put a blank line after the `tags:` line")
+            for tag in (t.strip() for t in tag_text.split(",")):
+                if check_tag(tag, self.loc(line), self.diags) and tag not in tags:
+                    tags.append(tag)
+            body = body[3:]
+
+        split = next((k for k, t in enumerate(body) if t.type == "hr" and t.level == 0), None)
+        main = body if split is None else body[:split]
+        after = [] if split is None else body[split + 1:]
+        raw_html = _has_raw_html(body) or _has_raw_html([heading])
+        self._check_blocks([heading])
+        prompt = str(MD.renderer.render(heading.children or [], MD.options, self.env))
+        main_html = self._render_blocks(main)
+        after_html = self._render_blocks(after)
+
+        if cloze.MARKER_RE.search(after_html):
+            line = cloze.first_cloze_line(after_html, self.clozes) or raw.line
+            self.diags.error(self.loc(line), "clozes after `---` are never hidden: move them "
+                                             "above the `---` line")
+        numbers = cloze.ordinals_in(main_html, self.clozes)
+        for bad in cloze.unbalanced_clozes(main_html, self.clozes):
+            self.diags.error(self.loc(bad), "cloze starts inside Markdown formatting and ends "
+                                            "outside it (or the reverse): put the whole "
+                                            "`**…**`, link or code span inside the cloze")
+        kind = NoteKind.CLOZE if numbers else NoteKind.BASIC
+        if kind is NoteKind.BASIC:
+            front_extra, back = (main_html, after_html) if split is not None else ("", main_html)
+            if not back.strip():
+                self.diags.error(loc, "note has no answer: write it under the heading"
+                                 + (", after the `---` line" if split is not None else ""))
+        else:
+            front_extra, back = main_html, after_html
+
+        def finish(html: str) -> str:
+            return render.finish(html, raw_html=raw_html, clozes=self.clozes)
+
+        return Note(
+            id=note_id or slugify(content),
+            explicit_id=note_id is not None,
+            location=loc,
+            deck=deck,
+            kind=kind,
+            prompt=finish(prompt),
+            front_extra=finish(front_extra),
+            back=finish(back),
+            tags=tuple(tags),
+            cloze_numbers=tuple(sorted(numbers)),
+        )
+
+
+def _strip_heading_id(heading: Token, suffix: str) -> None:
+    """Remove the `{#id}` suffix from a heading's parsed inline children."""
+    children = heading.children or []
+    last = children[-1] if children else None
+    if last is not None and last.type == "text" and last.content.endswith(suffix.strip()):
+        last.content = last.content[: len(last.content) - len(suffix.strip())].rstrip()
+        return
+    # The id was split across tokens: parse the heading again without it.
+    stripped = heading.content[: len(heading.content) - len(suffix)]
+    heading.content = stripped
+    heading.children = MD.parseInline(stripped, {})[0].children
+
+
+def _has_raw_html(tokens: list[Token]) -> bool:
+    """Whether any token is raw HTML, which must then be sanitized."""
+    for token in tokens:
+        if token.type in ("html_block", "html_inline"):
+            return True
+        if token.children and _has_raw_html(token.children):
+            return True
+    return False
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown that is not a deck file, such as a package description."""
+    if not source.strip():
+        return ""
+    tokens = MD.parse(source, {})
+    return render.finish(str(MD.renderer.render(tokens, MD.options, {})),
+                         raw_html=_has_raw_html(tokens), clozes=[])
+
+
+def _check_unique_ids(notes: list[Note], diags: Diagnostics) -> None:
+    """Report every note id used twice in a package, naming both places."""
+    seen: dict[str, Note] = {}
+    for note in notes:
+        first = seen.setdefault(note.id, note)
+        if first is not note:
+            how = "" if note.explicit_id else " (derived from the heading: pin a `{#id}`)"
+            diags.error(note.location, f"duplicate note id `{note.id}`{how}; "
+                                       f"first used at {first.location}")
