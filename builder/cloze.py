@@ -246,8 +246,9 @@ def unbalanced_clozes(html: str, clozes: list[Cloze]) -> list[int]:
     bad: list[int] = []
     for m in OPEN_RE.finditer(html):
         end = html.find(CLOSE, m.end())
-        inner = html[m.end():end if end >= 0 else len(html)]
-        if not _balanced(inner):
+        if end < 0:
+            continue  # an unclosed cloze, already reported by `scan`
+        if not _balanced(html[m.end():end]):
             bad.append(clozes[ord(m.group()) - OPEN_BASE].line)
     return bad
 

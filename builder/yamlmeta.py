@@ -54,7 +54,10 @@ def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise YamlProblem(line, f"malformed YAML: {e.problem or e.context}") from e
+        message = f"malformed YAML: {e.problem or e.context}"
+        if e.context and e.context_mark and e.context_mark.line != (mark.line if mark else 0):
+            message += f" ({e.context} on line {first_line + e.context_mark.line})"
+        raise YamlProblem(line, message) from e
     except yaml.YAMLError as e:
         raise YamlProblem(first_line, f"malformed YAML: {e}") from e
     finally:

@@ -1,0 +1,5 @@
+"""`python -m builder` runs the `decks` command."""
+
+from builder.cli import main
+
+main()
