@@ -83,7 +83,8 @@ def scan(text: str, first_line: int = 1) -> ScanResult:
             (line_of(reserved.start()), "private-use character U+%04X is reserved by the builder"
              % ord(reserved.group()))
         )
-        return ScanResult(text, clozes, errors)
+        # Neutralize them so no later stage mistakes them for cloze markers.
+        return ScanResult(_RESERVED_RE.sub("\ufffd", text), clozes, errors)
 
     out: list[str] = []
     pos = 0

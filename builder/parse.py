@@ -25,6 +25,7 @@ NOTE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 HEADING_ID_RE = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*\Z")
 URL_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MD = render.make_markdown()
 
@@ -161,7 +162,15 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        # Anki separates fields with U+001F; control characters would corrupt the note.
+        line = text.count("\n", 0, bad.start()) + 1
+        diags.error(Location(where, line), f"control character U+{ord(bad.group()):04X} is not "
+                                           "allowed; delete it")
+        return None
+    return text
 
 
 def _split_front_matter(text: str, where: str, diags: Diagnostics

@@ -30,7 +30,10 @@ class YamlProblem(Exception):
 
 def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
     """Parse a YAML mapping whose first line is `first_line` of its file."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as e:  # unprintable characters are rejected before parsing
+        raise YamlProblem(first_line, f"malformed YAML: {e}") from e
     try:
         node = loader.get_single_node()
         if node is None:
