@@ -17,27 +17,34 @@ from builder.parse import PACKAGE_FILE, display_path, read_package
 def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> list[Path]:
     """Package folders under `decks_dir`, sorted; `names` picks some of them."""
     if not decks_dir.is_dir():
-        diags.error(Location(display_path(decks_dir), 0), "no such folder: run from the "
-                    "project root, or pass --decks-dir")
+        diags.error(
+            Location(display_path(decks_dir), 0),
+            "no such folder: run from the project root, or pass --decks-dir",
+        )
         return []
     found: list[Path] = []
     for entry in sorted(decks_dir.iterdir()):
         if entry.is_dir() and (entry / PACKAGE_FILE).is_file():
             found.append(entry)
         elif entry.is_dir() and any(entry.rglob("*.md")):
-            diags.error(Location(display_path(entry), 0),
-                        f"folder has Markdown files but no {PACKAGE_FILE}: add one to make "
-                        "it a package")
+            diags.error(
+                Location(display_path(entry), 0),
+                f"folder has Markdown files but no {PACKAGE_FILE}: add one to make it a package",
+            )
         elif entry.suffix == ".md":
-            diags.error(Location(display_path(entry), 0), "deck files belong in a package "
-                        f"folder with a {PACKAGE_FILE}, not directly in {decks_dir.name}/")
+            diags.error(
+                Location(display_path(entry), 0),
+                "deck files belong in a package "
+                f"folder with a {PACKAGE_FILE}, not directly in {decks_dir.name}/",
+            )
     if names:
         by_name = {p.name: p for p in found}
         for name in names:
             if name not in by_name:
-                diags.error(Location(display_path(decks_dir / name), 0),
-                            f"no package named `{name}`; packages: "
-                            f"{', '.join(sorted(by_name)) or 'none'}")
+                diags.error(
+                    Location(display_path(decks_dir / name), 0),
+                    f"no package named `{name}`; packages: {', '.join(sorted(by_name)) or 'none'}",
+                )
         found = [by_name[n] for n in dict.fromkeys(names) if n in by_name]
     return found
 
@@ -48,11 +55,11 @@ def modification_time(folder: Path, diags: Diagnostics) -> int:
     if env is not None:
         if env.strip().isdigit():
             return int(env)
-        diags.error(Location("SOURCE_DATE_EPOCH", 0),
-                    f"must be whole seconds since 1970, not `{env}`")
+        diags.error(
+            Location("SOURCE_DATE_EPOCH", 0), f"must be whole seconds since 1970, not `{env}`"
+        )
         return 0
-    newest_file = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()),
-                      default=0)
+    newest_file = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()), default=0)
     commit = _git(folder, "log", "-1", "--format=%ct", "--", ".")
     if not commit:
         return newest_file  # not in git: not reproducible, but newer edits still win
@@ -64,8 +71,9 @@ def modification_time(folder: Path, diags: Diagnostics) -> int:
 
 def _git(folder: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                              check=False, timeout=30)
+        done = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, text=True, check=False, timeout=30
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -91,13 +99,16 @@ def _check_distinct_ids(packages: list[Package], diags: Diagnostics) -> None:
     for package in packages:
         first = seen.setdefault(package.meta.id, package)
         if first is not package:
-            diags.error(Location(display_path(package.folder / PACKAGE_FILE), 1),
-                        f"package id `{package.meta.id}` is also used by "
-                        f"{display_path(first.folder / PACKAGE_FILE)}")
+            diags.error(
+                Location(display_path(package.folder / PACKAGE_FILE), 1),
+                f"package id `{package.meta.id}` is also used by "
+                f"{display_path(first.folder / PACKAGE_FILE)}",
+            )
 
 
-def build(decks_dir: Path, out_dir: Path, names: tuple[str, ...] = ()
-          ) -> tuple[list[Path], list[Diagnostic]]:
+def build(
+    decks_dir: Path, out_dir: Path, names: tuple[str, ...] = ()
+) -> tuple[list[Path], list[Diagnostic]]:
     """Build packages into `out_dir`; nothing there changes unless every package succeeds."""
     packages, findings = load(decks_dir, names)
     diags = Diagnostics()

@@ -15,8 +15,13 @@ from builder.build import build, load
 from builder.errors import BuilderError, Diagnostic, OutputError, SourceErrors
 from builder.parse import display_path
 
-DECKS_DIR = click.option("--decks-dir", type=click.Path(path_type=Path), default=Path("decks"),
-                         show_default=True, help="Folder holding the package folders.")
+DECKS_DIR = click.option(
+    "--decks-dir",
+    type=click.Path(path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Folder holding the package folders.",
+)
 PACKAGES = click.argument("packages", nargs=-1)
 
 
@@ -40,8 +45,13 @@ def cli() -> None:
 
 @cli.command("build")
 @DECKS_DIR
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
-              help="Where the .apkg files go.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the .apkg files go.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @PACKAGES
 def build_command(decks_dir: Path, out: Path, quiet: bool, packages: tuple[str, ...]) -> None:
@@ -67,8 +77,9 @@ def check_command(decks_dir: Path, packages: tuple[str, ...]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and exit code 1."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="decks",
-                 standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="decks", standalone_mode=False
+        )
     except SourceErrors as e:
         _report(e.diagnostics)
         count = len([d for d in e.diagnostics if d.severity.value == "error"])
@@ -91,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception:  # a bug of ours: say so briefly; DECKS_DEBUG=1 shows the traceback
         if os.environ.get("DECKS_DEBUG"):
             traceback.print_exc()
-        click.echo("internal error in the deck builder; run again with DECKS_DEBUG=1 "
-                   "and report it", err=True)
+        click.echo(
+            "internal error in the deck builder; run again with DECKS_DEBUG=1 and report it",
+            err=True,
+        )
         sys.exit(2)

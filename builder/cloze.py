@@ -80,8 +80,10 @@ def scan(text: str, first_line: int = 1) -> ScanResult:
     reserved = _RESERVED_RE.search(text)
     if reserved:
         errors.append(
-            (line_of(reserved.start()), "private-use character U+%04X is reserved by the builder"
-             % ord(reserved.group()))
+            (
+                line_of(reserved.start()),
+                f"private-use character U+{ord(reserved.group()):04X} is reserved by the builder",
+            )
         )
         # Neutralize them so no later stage mistakes them for cloze markers.
         return ScanResult(_RESERVED_RE.sub("\ufffd", text), clozes, errors)
@@ -137,8 +139,11 @@ def scan(text: str, first_line: int = 1) -> ScanResult:
         if kind == "lookalike":
             if not in_code:
                 errors.append(
-                    (line_of(start), f"`{m.group()}` looks like a cloze but is not one: "
-                     "write `{{c1::text}}`, or `\\{{` for literal braces")
+                    (
+                        line_of(start),
+                        f"`{m.group()}` looks like a cloze but is not one: "
+                        "write `{{c1::text}}`, or `\\{{` for literal braces",
+                    )
                 )
             continue
         if kind == "open":
@@ -147,8 +152,13 @@ def scan(text: str, first_line: int = 1) -> ScanResult:
                 errors.append((line, "clozes belong in the note's body, not in its heading"))
                 continue
             if open_at >= 0:
-                errors.append((line, f"nested cloze: clozes cannot contain clozes "
-                               f"(the cloze from line {open_line} is still open)"))
+                errors.append(
+                    (
+                        line,
+                        f"nested cloze: clozes cannot contain clozes "
+                        f"(the cloze from line {open_line} is still open)",
+                    )
+                )
                 continue
             ords_text = m.group("ords")
             if ords_text is None:
@@ -182,9 +192,9 @@ def scan(text: str, first_line: int = 1) -> ScanResult:
         if kind == "close":
             end = m.end()
             if not hinted:
-                _check_empty(text[content_start:end - 2], open_line, errors)
+                _check_empty(text[content_start : end - 2], open_line, errors)
             # A run of braces closes on its last two: `{{c1::f() {}}}` hides `f() {}`.
-            out.append(text[pos:end - 2])
+            out.append(text[pos : end - 2])
             out.append(CLOSE)
             pos = end
             open_at = -1
@@ -228,11 +238,9 @@ def strip_markers(text: str) -> tuple[str, list[tuple[int, str]]]:
     positions: list[tuple[int, str]] = []
     parts: list[str] = []
     last = 0
-    removed = 0
-    for m in MARKER_RE.finditer(text):
-        parts.append(text[last:m.start()])
+    for removed, m in enumerate(MARKER_RE.finditer(text)):
+        parts.append(text[last : m.start()])
         positions.append((m.start() - removed, m.group()))
-        removed += 1
         last = m.end()
     parts.append(text[last:])
     return "".join(parts), positions
@@ -249,7 +257,7 @@ def unbalanced_clozes(html: str, clozes: list[Cloze]) -> list[int]:
         end = html.find(CLOSE, m.end())
         if end < 0:
             continue  # an unclosed cloze, already reported by `scan`
-        if not _balanced(html[m.end():end]):
+        if not _balanced(html[m.end() : end]):
             bad.append(clozes[ord(m.group()) - OPEN_BASE].line)
     return bad
 
@@ -268,4 +276,3 @@ def _balanced(fragment: str) -> bool:
         elif not stack or stack.pop() != name:
             return False
     return not stack
-

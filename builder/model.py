@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from builder.errors import Location
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     """Which note type a note compiles to."""
 
     BASIC = "basic"

@@ -29,15 +29,8 @@ BASIC = NoteType(
     id=1607392319,
     name="Markdown Basic",
     fields=("Front", "Back", "Context", "Id"),
-    front=(
-        '<div class="context">{{Context}}</div>\n'
-        '<div class="prompt">{{Front}}</div>'
-    ),
-    back=(
-        "{{FrontSide}}\n"
-        '<hr id="answer">\n'
-        '<div class="answer">{{Back}}</div>'
-    ),
+    front=('<div class="context">{{Context}}</div>\n<div class="prompt">{{Front}}</div>'),
+    back=('{{FrontSide}}\n<hr id="answer">\n<div class="answer">{{Back}}</div>'),
     cloze=False,
 )
 
@@ -111,4 +104,5 @@ def css() -> str:
     light = pygments_css("default", [".hl"])
     dark = pygments_css("github-dark", [".nightMode .hl", ".night_mode .hl"])
     # Pygments' dark style paints its own background; ours above must win.
-    return f"{_BASE_CSS}\n{light}\n{dark}\n.nightMode pre.hl, .night_mode pre.hl {{ background: #232326; }}\n"
+    override = ".nightMode pre.hl, .night_mode pre.hl { background: #232326; }"
+    return f"{_BASE_CSS}\n{light}\n{dark}\n{override}\n"

@@ -34,7 +34,7 @@ def deck_id(package_id: str, path: tuple[str, ...]) -> int:
 
 def context_label(path: tuple[str, ...]) -> str:
     """The deck path shown small above every prompt."""
-    return " › ".join(path)
+    return " \u203a ".join(path)  # a single right-pointing angle quotation mark
 
 
 class _Note(genanki.Note):  # type: ignore[misc]
@@ -57,8 +57,9 @@ def _models() -> dict[NoteKind, genanki.Model]:
             nt.id,
             nt.name,
             fields=[{"name": f} for f in nt.fields],
-            templates=[{"name": "Cloze" if nt.cloze else "Card 1",
-                        "qfmt": nt.front, "afmt": nt.back}],
+            templates=[
+                {"name": "Cloze" if nt.cloze else "Card 1", "qfmt": nt.front, "afmt": nt.back}
+            ],
             css=css,
             model_type=genanki.Model.CLOZE if nt.cloze else genanki.Model.FRONT_BACK,
         )
@@ -100,13 +101,15 @@ def write_apkg(package: Package, target: Path) -> None:
         deck_for(deck.path).description = deck.description
     for note in package.notes:
         ordinals = [n - 1 for n in note.cloze_numbers] if note.kind is NoteKind.CLOZE else [0]
-        deck_for(note.deck).add_note(_Note(
-            ordinals,
-            model=models[note.kind],
-            fields=_fields(note),
-            tags=list(note.tags),
-            guid=note_guid(pid, note.id),
-        ))
+        deck_for(note.deck).add_note(
+            _Note(
+                ordinals,
+                model=models[note.kind],
+                fields=_fields(note),
+                tags=list(note.tags),
+                guid=note_guid(pid, note.id),
+            )
+        )
 
     with tempfile.TemporaryDirectory(prefix="decks-db-") as scratch:
         db_path = Path(scratch) / "collection.anki2"
@@ -115,7 +118,8 @@ def write_apkg(package: Package, target: Path) -> None:
         try:
             ids = itertools.count(package.mod_time * 1000)
             genanki.Package([decks[k] for k in sorted(decks)]).write_to_db(
-                conn.cursor(), package.mod_time, ids)
+                conn.cursor(), package.mod_time, ids
+            )
             conn.commit()
         finally:
             conn.close()

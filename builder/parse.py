@@ -50,8 +50,9 @@ def check_tag(tag: str, where: Location, diags: Diagnostics) -> bool:
         diags.error(where, "empty tag")
         return False
     if any(c.isspace() for c in tag):
-        diags.error(where, f"tag `{tag}` contains a space: Anki would split it; "
-                           "use `-` or `::` instead")
+        diags.error(
+            where, f"tag `{tag}` contains a space: Anki would split it; use `-` or `::` instead"
+        )
         return False
     return True
 
@@ -80,8 +81,10 @@ def read_package(folder: Path, diags: Diagnostics) -> Package | None:
     decks: dict[tuple[str, ...], Deck] = {}
     sources = sorted(p for p in folder.rglob("*.md") if p.is_file())
     if not sources:
-        diags.error(Location(display_path(folder), 0),
-                    "package has no Markdown files: add a `.md` file with `## ` notes")
+        diags.error(
+            Location(display_path(folder), 0),
+            "package has no Markdown files: add a `.md` file with `## ` notes",
+        )
     for path in sources:
         parsed = _read_deck_file(path, ctx)
         if parsed is None:
@@ -114,31 +117,37 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
     ok = True
     for key, entry in entries.items():
         if key not in PACKAGE_KEYS:
-            diags.error(Location(where, entry.line),
-                        f"unknown key `{key}`; expected one of: {', '.join(PACKAGE_KEYS)}")
+            diags.error(
+                Location(where, entry.line),
+                f"unknown key `{key}`; expected one of: {', '.join(PACKAGE_KEYS)}",
+            )
             ok = False
     values: dict[str, str] = {}
     for key in PACKAGE_KEYS:
-        entry = entries.get(key)
-        if entry is None:
+        item = entries.get(key)
+        if item is None:
             if key != "description":
                 diags.error(Location(where, 1), f"missing required key `{key}`")
                 ok = False
             continue
-        if entry.raw is None or entry.value is None:
-            diags.error(Location(where, entry.line), f"`{key}` must be a single text value")
+        if item.raw is None or item.value is None:
+            diags.error(Location(where, item.line), f"`{key}` must be a single text value")
             ok = False
             continue
-        values[key] = entry.raw.strip()
+        values[key] = item.raw.strip()
     pid = values.get("id", "")
     if "id" in values and not PACKAGE_ID_RE.match(pid):
-        diags.error(Location(where, entries["id"].line),
-                    f"package id `{pid}` must be lowercase letters, digits and `-`")
+        diags.error(
+            Location(where, entries["id"].line),
+            f"package id `{pid}` must be lowercase letters, digits and `-`",
+        )
         ok = False
     title = values.get("title", "")
     if "title" in values and ("::" in title or not title):
-        diags.error(Location(where, entries["title"].line),
-                    "title must be non-empty and must not contain `::`")
+        diags.error(
+            Location(where, entries["title"].line),
+            "title must be non-empty and must not contain `::`",
+        )
         ok = False
     if not ok:
         return None
@@ -157,8 +166,10 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        diags.error(Location(where, line),
-                    f"file is not valid UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8")
+        diags.error(
+            Location(where, line),
+            f"file is not valid UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
+        )
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -167,14 +178,17 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
     if bad:
         # Anki separates fields with U+001F; control characters would corrupt the note.
         line = text.count("\n", 0, bad.start()) + 1
-        diags.error(Location(where, line), f"control character U+{ord(bad.group()):04X} is not "
-                                           "allowed; delete it")
+        diags.error(
+            Location(where, line),
+            f"control character U+{ord(bad.group()):04X} is not allowed; delete it",
+        )
         return None
     return text
 
 
-def _split_front_matter(text: str, where: str, diags: Diagnostics
-                        ) -> tuple[dict[str, Entry] | None, str] | None:
+def _split_front_matter(
+    text: str, where: str, diags: Diagnostics
+) -> tuple[dict[str, Entry] | None, str] | None:
     """Separate YAML front matter, blanking its lines so later line numbers stay true."""
     if not text.startswith("---\n"):
         return {}, text
@@ -190,7 +204,7 @@ def _split_front_matter(text: str, where: str, diags: Diagnostics
     except YamlProblem as e:
         diags.error(Location(where, e.line), e.message)
         return None
-    return entries, "\n" * (end + 1) + "\n".join(lines[end + 1:])
+    return entries, "\n" * (end + 1) + "\n".join(lines[end + 1 :])
 
 
 def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None:
@@ -213,8 +227,11 @@ def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None
     for key, entry in front.items():
         loc = Location(where, entry.line)
         if key not in FRONT_MATTER_KEYS:
-            diags.error(loc, f"unknown front-matter key `{key}`; expected one of: "
-                             f"{', '.join(FRONT_MATTER_KEYS)}")
+            diags.error(
+                loc,
+                f"unknown front-matter key `{key}`; expected one of: "
+                f"{', '.join(FRONT_MATTER_KEYS)}",
+            )
         elif key == "deck":
             if not isinstance(entry.value, str) or not entry.value.strip():
                 diags.error(loc, "`deck` must be a deck name such as `Technical::Threat Modeling`")
@@ -233,7 +250,8 @@ def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None
     env: dict[str, Any] = {}
     tokens = MD.parse(scanned.text, env)
     return _FileWalker(path, where, ctx, scanned.clozes, env).walk(
-        tokens, deck_name, tuple(file_tags))
+        tokens, deck_name, tuple(file_tags)
+    )
 
 
 @dataclass(slots=True)
@@ -248,8 +266,9 @@ class _RawNote:
 class _FileWalker:
     """Cuts one file's token stream into notes and renders them."""
 
-    def __init__(self, path: Path, where: str, ctx: _Context, clozes: list[cloze.Cloze],
-                 env: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, where: str, ctx: _Context, clozes: list[cloze.Cloze], env: dict[str, Any]
+    ) -> None:
         self.path = path
         self.where = where
         self.ctx = ctx
@@ -260,8 +279,9 @@ class _FileWalker:
     def loc(self, line: int) -> Location:
         return Location(self.where, line)
 
-    def walk(self, tokens: list[Token], deck_name: str | None, file_tags: tuple[str, ...]
-             ) -> tuple[Deck, list[Note]] | None:
+    def walk(
+        self, tokens: list[Token], deck_name: str | None, file_tags: tuple[str, ...]
+    ) -> tuple[Deck, list[Note]] | None:
         """Split tokens at `##` headings and render every note."""
         title: Token | None = None
         intro: list[Token] = []
@@ -272,16 +292,20 @@ class _FileWalker:
             if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
                 line = token.map[0] + 1 if token.map else 0
                 if token.markup in ("-", "="):
-                    self.diags.error(self.loc(line + 1),
-                                     "a `---` or `===` line right under text turns the text "
-                                     "into a heading: put a blank line before it")
+                    self.diags.error(
+                        self.loc(line + 1),
+                        "a `---` or `===` line right under text turns the text "
+                        "into a heading: put a blank line before it",
+                    )
                 elif token.tag == "h2":
                     raw_notes.append(_RawNote(tokens[i + 1], line))
                 elif title is None and not raw_notes:
                     title = tokens[i + 1]
                 else:
-                    self.diags.error(self.loc(line), "a file has one `# ` title, before its "
-                                                     "first note; use `##` for notes")
+                    self.diags.error(
+                        self.loc(line),
+                        "a file has one `# ` title, before its first note; use `##` for notes",
+                    )
                 i += 3
                 continue
             (raw_notes[-1].body if raw_notes else intro).append(token)
@@ -290,21 +314,25 @@ class _FileWalker:
         if deck_name is None and title is not None:
             deck_name = title.content.strip()
         if not deck_name:
-            self.diags.error(self.loc(1), "the file names no deck: add `deck:` front matter "
-                                          "or a `# Title` line")
+            self.diags.error(
+                self.loc(1), "the file names no deck: add `deck:` front matter or a `# Title` line"
+            )
             return None
         parts = tuple(p.strip() for p in deck_name.split("::"))
         if not all(parts):
             self.diags.error(self.loc(1), f"deck name `{deck_name}` has an empty part")
             return None
         if not raw_notes:
-            self.diags.error(self.loc(1), "the file has no notes: each note starts with a "
-                                          "`## ` heading")
+            self.diags.error(
+                self.loc(1), "the file has no notes: each note starts with a `## ` heading"
+            )
         if cloze.MARKER_RE.search("".join(t.content for t in intro)):
             line = next((t.map[0] + 1 for t in intro if t.map), 1)
             self.diags.error(self.loc(line), "clozes belong in a note, after a `## ` heading")
         description = self._render_blocks(intro)
-        deck = Deck(parts, self.loc(1), render.finish(description, raw_html=_has_raw_html(intro), clozes=[]))
+        deck = Deck(
+            parts, self.loc(1), render.finish(description, raw_html=_has_raw_html(intro), clozes=[])
+        )
         notes = [n for n in (self._note(r, parts, file_tags) for r in raw_notes) if n]
         return deck, notes
 
@@ -320,8 +348,11 @@ class _FileWalker:
             if token.type == "fence":
                 lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 if not render.known_language(lang):
-                    self.diags.error(self.loc(line), f"unknown code language `{lang}`: use a "
-                                     "Pygments language name, or none for plain text")
+                    self.diags.error(
+                        self.loc(line),
+                        f"unknown code language `{lang}`: use a "
+                        "Pygments language name, or none for plain text",
+                    )
             elif token.type == "inline" and token.children:
                 self._embed_images(token.children, line)
 
@@ -343,15 +374,18 @@ class _FileWalker:
         ctx = self.ctx
         target = (self.path.parent / src).resolve()
         if not target.is_relative_to(ctx.root):
-            self.diags.error(self.loc(line), f"image `{src}` is outside the package folder; "
-                                             "copy it into the package")
+            self.diags.error(
+                self.loc(line),
+                f"image `{src}` is outside the package folder; copy it into the package",
+            )
             return None
         known = ctx.media_by_path.get(target)
         if known:
             return known
         if not target.is_file():
-            self.diags.error(self.loc(line), f"image `{src}` not found "
-                                             f"(looked for {display_path(target)})")
+            self.diags.error(
+                self.loc(line), f"image `{src}` not found (looked for {display_path(target)})"
+            )
             return None
         digest = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
         name = f"{ctx.package_id}-{digest}{target.suffix.lower()}"
@@ -359,8 +393,9 @@ class _FileWalker:
         ctx.media.setdefault(name, MediaFile(name, target))
         return name
 
-    def _note(self, raw: _RawNote, deck: tuple[str, ...], file_tags: tuple[str, ...]
-              ) -> Note | None:
+    def _note(
+        self, raw: _RawNote, deck: tuple[str, ...], file_tags: tuple[str, ...]
+    ) -> Note | None:
         """Render one note and decide its kind."""
         loc = self.loc(raw.line)
         heading = raw.heading
@@ -369,11 +404,12 @@ class _FileWalker:
         m = HEADING_ID_RE.search(content)
         if m:
             note_id = m.group(1)
-            content = content[:m.start()]
+            content = content[: m.start()]
             _strip_heading_id(heading, m.group())
             if not NOTE_ID_RE.match(note_id):
-                self.diags.error(loc, f"note id `{note_id}` may only use letters, digits, "
-                                      "`.`, `_` and `-`")
+                self.diags.error(
+                    loc, f"note id `{note_id}` may only use letters, digits, `.`, `_` and `-`"
+                )
                 return None
         if not content.strip():
             self.diags.error(loc, "note heading is empty: the heading is the prompt")
@@ -381,10 +417,13 @@ class _FileWalker:
 
         body = raw.body
         tags = list(file_tags)
-        if (len(body) >= 3 and body[0].type == "paragraph_open"
-                and body[1].content.startswith("tags:")):
+        if (
+            len(body) >= 3
+            and body[0].type == "paragraph_open"
+            and body[1].content.startswith("tags:")
+        ):
             line = body[0].map[0] + 1 if body[0].map else raw.line
-            tag_text = body[1].content[len("tags:"):]
+            tag_text = body[1].content[len("tags:") :]
             if "\n" in tag_text:
                 self.diags.error(self.loc(line), "put a blank line after the `tags:` line")
             for tag in (t.strip() for t in tag_text.split(",")):
@@ -394,7 +433,7 @@ class _FileWalker:
 
         split = next((k for k, t in enumerate(body) if t.type == "hr" and t.level == 0), None)
         main = body if split is None else body[:split]
-        after = [] if split is None else body[split + 1:]
+        after = [] if split is None else body[split + 1 :]
         raw_html = _has_raw_html(body) or _has_raw_html([heading])
         self._check_blocks([heading])
         prompt = str(MD.renderer.render(heading.children or [], MD.options, self.env))
@@ -403,19 +442,27 @@ class _FileWalker:
 
         if cloze.MARKER_RE.search(after_html):
             line = cloze.first_cloze_line(after_html, self.clozes) or raw.line
-            self.diags.error(self.loc(line), "clozes after `---` are never hidden: move them "
-                                             "above the `---` line")
+            self.diags.error(
+                self.loc(line),
+                "clozes after `---` are never hidden: move them above the `---` line",
+            )
         numbers = cloze.ordinals_in(main_html, self.clozes)
         for bad in cloze.unbalanced_clozes(main_html, self.clozes):
-            self.diags.error(self.loc(bad), "cloze starts inside Markdown formatting and ends "
-                                            "outside it (or the reverse): put the whole "
-                                            "`**…**`, link or code span inside the cloze")
+            self.diags.error(
+                self.loc(bad),
+                "cloze starts inside Markdown formatting and ends "
+                "outside it (or the reverse): put the whole "
+                "`**…**`, link or code span inside the cloze",
+            )
         kind = NoteKind.CLOZE if numbers else NoteKind.BASIC
         if kind is NoteKind.BASIC:
             front_extra, back = (main_html, after_html) if split is not None else ("", main_html)
             if not back.strip():
-                self.diags.error(loc, "note has no answer: write it under the heading"
-                                 + (", after the `---` line" if split is not None else ""))
+                self.diags.error(
+                    loc,
+                    "note has no answer: write it under the heading"
+                    + (", after the `---` line" if split is not None else ""),
+                )
         else:
             front_extra, back = main_html, after_html
 
@@ -464,8 +511,9 @@ def render_markdown(source: str) -> str:
     if not source.strip():
         return ""
     tokens = MD.parse(source, {})
-    return render.finish(str(MD.renderer.render(tokens, MD.options, {})),
-                         raw_html=_has_raw_html(tokens), clozes=[])
+    return render.finish(
+        str(MD.renderer.render(tokens, MD.options, {})), raw_html=_has_raw_html(tokens), clozes=[]
+    )
 
 
 def _check_unique_ids(notes: list[Note], diags: Diagnostics) -> None:
@@ -475,5 +523,6 @@ def _check_unique_ids(notes: list[Note], diags: Diagnostics) -> None:
         first = seen.setdefault(note.id, note)
         if first is not note:
             how = "" if note.explicit_id else " (derived from the heading: pin a `{#id}`)"
-            diags.error(note.location, f"duplicate note id `{note.id}`{how}; "
-                                       f"first used at {first.location}")
+            diags.error(
+                note.location, f"duplicate note id `{note.id}`{how}; first used at {first.location}"
+            )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import nh3
@@ -20,9 +20,61 @@ from pygments.util import ClassNotFound
 from builder import cloze
 
 ALLOWED_TAGS = frozenset(
-    "a abbr b blockquote br caption code col colgroup dd del details div dl dt em figcaption "
-    "figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong "
-    "sub summary sup table tbody td tfoot th thead tr u ul var".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "var",
+    ]
 )
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "title"},
@@ -34,28 +86,32 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-def _render_fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                  env: Any) -> str:
+def _render_fence(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     """Render fenced code as statically highlighted HTML."""
     token = tokens[idx]
     lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
     return highlight(token.content, lang)
 
 
-def _render_code_block(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                       env: Any) -> str:
+def _render_code_block(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     """Render indented code like an unlabelled fence."""
     return highlight(tokens[idx].content, "")
 
 
-def _render_math_inline(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                        env: Any) -> str:
+def _render_math_inline(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     """Hand `$…$` to Anki's MathJax as `\\(…\\)`."""
     return "\\(" + escapeHtml(tokens[idx].content) + "\\)"
 
 
-def _render_math_display(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                         env: Any) -> str:
+def _render_math_display(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     """Hand `$$…$$` to Anki's MathJax as `\\[…\\]`."""
     body = "\\[" + escapeHtml(tokens[idx].content.strip("\n")) + "\\]"
     return f'<div class="math">{body}</div>\n' if tokens[idx].block else body
@@ -65,8 +121,9 @@ def make_markdown() -> MarkdownIt:
     """The one parser the builder uses: CommonMark, tables, strikethrough, math."""
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False,
-                      double_inline=True)
+    dollarmath_plugin(
+        md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True
+    )
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule("math_inline", _render_math_inline)
@@ -75,7 +132,7 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexer_for(lang: str) -> Lexer | None:
     """One lexer per language for the whole run; None when Pygments has no such language."""
     try:
@@ -89,12 +146,13 @@ def known_language(lang: str) -> bool:
     return not lang or lexer_for(lang.lower()) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _css_class(ttype: _TokenType) -> str:
     """Pygments' short class for a token type, walking up to the nearest known parent."""
-    while ttype not in STANDARD_TYPES:
-        ttype = ttype.parent
-    return STANDARD_TYPES[ttype]
+    current: _TokenType | None = ttype
+    while current is not None and current not in STANDARD_TYPES:
+        current = current.parent
+    return STANDARD_TYPES.get(current, "") if current is not None else ""
 
 
 def _span(cls: str, text: str) -> str:
@@ -123,12 +181,12 @@ def highlight(code: str, lang: str) -> str:
         while mi < n and markers[mi][0] < end:
             cut = markers[mi][0]
             if cut > start:
-                out.append(_span(cls, value[start - pos:cut - pos]))
+                out.append(_span(cls, value[start - pos : cut - pos]))
             out.append(markers[mi][1])
             mi += 1
             start = cut
         if end > start:
-            out.append(_span(cls, value[start - pos:]))
+            out.append(_span(cls, value[start - pos :]))
         pos = end
     out.extend(marker for _, marker in markers[mi:])
     out.append("</code></pre>\n")
@@ -170,5 +228,5 @@ def pygments_css(style: str, prefixes: list[str]) -> str:
     """CSS for highlighted code in one Pygments style, scoped under `prefixes`."""
     from pygments.formatters import HtmlFormatter
 
-    formatter = HtmlFormatter(style=style)
+    formatter: Any = HtmlFormatter(style=style)
     return str(formatter.get_style_defs(prefixes))

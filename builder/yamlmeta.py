@@ -39,8 +39,9 @@ def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
         if node is None:
             return {}
         if not isinstance(node, MappingNode):
-            raise YamlProblem(first_line + node.start_mark.line,
-                              "expected a mapping of `key: value` lines")
+            raise YamlProblem(
+                first_line + node.start_mark.line, "expected a mapping of `key: value` lines"
+            )
         entries: dict[str, Entry] = {}
         for key_node, value_node in node.value:
             line = first_line + key_node.start_mark.line
@@ -48,8 +49,9 @@ def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
                 raise YamlProblem(line, "keys must be plain names")
             key = str(key_node.value)
             if key in entries:
-                raise YamlProblem(line, f"`{key}` is given twice (first on line "
-                                        f"{entries[key].line})")
+                raise YamlProblem(
+                    line, f"`{key}` is given twice (first on line {entries[key].line})"
+                )
             value = loader.construct_object(value_node, deep=True)
             raw = value_node.value if isinstance(value_node, ScalarNode) else None
             entries[key] = Entry(value, raw, line)
@@ -70,4 +72,3 @@ def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
 def is_string_list(node_value: Any) -> bool:
     """Whether a value is a list of strings."""
     return isinstance(node_value, list) and all(isinstance(v, str) for v in node_value)
-

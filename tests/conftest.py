@@ -42,8 +42,9 @@ def collection(tmp_path: Path) -> Iterator[Collection]:
 
 def import_apkg(col: Collection, path: Path) -> object:
     """Import a package the way Anki's File > Import does, returning the import log."""
-    request = ImportAnkiPackageRequest(package_path=str(path.resolve()),
-                                       options=ImportAnkiPackageOptions())
+    request = ImportAnkiPackageRequest(
+        package_path=str(path.resolve()), options=ImportAnkiPackageOptions()
+    )
     return col.import_anki_package(request).log
 
 

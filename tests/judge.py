@@ -8,9 +8,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from anki.collection import Collection
+from conftest import import_apkg
 
 from builder.model import NoteKind, Package
-from conftest import import_apkg
 
 _STYLE_RE = re.compile(r"<style>.*?</style>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -57,7 +57,8 @@ def source_words(markdown: str) -> set[str]:
     text = _HINT_RE.sub(r"\1}}", markdown)
     text = _HEADING_ID_RE.sub("", text)
     text = "\n".join(
-        line for line in text.split("\n")
+        line
+        for line in text.split("\n")
         if not line.startswith("tags:") and not line.lstrip().startswith(("```", "~~~"))
     )
     text = _LIST_MARKER_RE.sub(" ", text)
@@ -84,8 +85,9 @@ def check_import(col: Collection, apkg: Path, package: Package) -> None:
     log = import_apkg(col, apkg)
     assert len(log.new) == len(package.notes)  # type: ignore[attr-defined]
     assert col.note_count() == len(package.notes)
-    expected_cards = sum(len(n.cloze_numbers) if n.kind is NoteKind.CLOZE else 1
-                         for n in package.notes)
+    expected_cards = sum(
+        len(n.cloze_numbers) if n.kind is NoteKind.CLOZE else 1 for n in package.notes
+    )
     assert col.card_count() == expected_cards
 
     assert not col.get_empty_cards().notes, "Anki reports empty cards"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-
-from builder.build import build, load
 from conftest import FIXTURES, REPO
 from judge import check_import
+
+from builder.build import build, load
 
 SHIPPED = sorted(p.parent.name for p in (REPO / "decks").glob("*/package.yaml"))
 GOOD = sorted(p.name for p in (FIXTURES / "good").iterdir() if p.is_dir())
@@ -28,15 +28,17 @@ def test_shipped_packages_exist() -> None:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_shipped_package_imports(name: str, tmp_path: Path, collection: Collection,
-                                 epoch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shipped_package_imports(
+    name: str, tmp_path: Path, collection: Collection, epoch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)  # locations are then `decks/...`, as authors see them
     _build_and_judge(Path("decks"), tmp_path / "dist", collection, name)
 
 
 @pytest.mark.parametrize("name", GOOD)
-def test_fixture_project_imports(name: str, tmp_path: Path, collection: Collection,
-                                 epoch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixture_project_imports(
+    name: str, tmp_path: Path, collection: Collection, epoch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = FIXTURES / "good" / name
     monkeypatch.chdir(project)
     for package in sorted((project / "decks").glob("*/package.yaml")):

@@ -13,18 +13,21 @@ def _anki(text: str) -> str:
     return cloze.restore(result.text, result.clozes)
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("{{c1::a}} {{c2::b}}", "{{c1::a}} {{c2::b}}"),
-    ("{{c::a}} {{c::b}} {{c::c}}", "{{c1::a}} {{c2::b}} {{c3::c}}"),
-    ("{{c1::a}} {{c::b}} {{c1::c}} {{c::d}}", "{{c1::a}} {{c2::b}} {{c1::c}} {{c3::d}}"),
-    ("{{c2,1::a}}", "{{c1,2::a}}"),
-    ("{{c::answer::hint}}", "{{c1::answer::hint}}"),
-    ("{{c1::a::b::c}}", "{{c1::a::b::c}}"),
-    ("`{{c1::std::map}}`", "`{{c1::std::map}}`"),
-    ("{{c1::f() {}}}", "{{c1::f() {}}}"),
-    ("\\{{c1::x}}", "\\{{c1::x}}"),
-    ("no clozes: {{ x }} and }} and ::", "no clozes: {{ x }} and }} and ::"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{c1::a}} {{c2::b}}", "{{c1::a}} {{c2::b}}"),
+        ("{{c::a}} {{c::b}} {{c::c}}", "{{c1::a}} {{c2::b}} {{c3::c}}"),
+        ("{{c1::a}} {{c::b}} {{c1::c}} {{c::d}}", "{{c1::a}} {{c2::b}} {{c1::c}} {{c3::d}}"),
+        ("{{c2,1::a}}", "{{c1,2::a}}"),
+        ("{{c::answer::hint}}", "{{c1::answer::hint}}"),
+        ("{{c1::a::b::c}}", "{{c1::a::b::c}}"),
+        ("`{{c1::std::map}}`", "`{{c1::std::map}}`"),
+        ("{{c1::f() {}}}", "{{c1::f() {}}}"),
+        ("\\{{c1::x}}", "\\{{c1::x}}"),
+        ("no clozes: {{ x }} and }} and ::", "no clozes: {{ x }} and }} and ::"),
+    ],
+)
 def test_round_trip(source: str, expected: str) -> None:
     assert _anki(source) == expected
 
@@ -46,18 +49,25 @@ def test_fenced_code_keeps_double_colons_in_the_answer() -> None:
     assert "std::map<int, int>" + cloze.CLOSE in result.text
 
 
-@pytest.mark.parametrize(("source", "line", "message"), [
-    ("x\n{{c1::open\n", 2, "cloze is not closed with `}}` before the end of the file"),
-    ("## A\n{{c1::open\n## B\n", 2, "cloze is not closed with `}}` before the next note starts"),
-    ("{{c1::a {{c2::b}} c}}", 1, "nested cloze"),
-    ("\n\n{{c1::}}", 3, "empty cloze"),
-    ("{{c1::  ::hint}}", 1, "empty cloze"),
-    ("{{c0::x}}", 1, "cloze numbers start at 1"),
-    ("{{c1:x}}", 1, "looks like a cloze but is not one"),
-    ("{{ c1::x}}", 1, "looks like a cloze but is not one"),
-    ("## Q {{c1::x}}\n", 1, "clozes belong in the note's body"),
-    ("a \U000f0000 b", 1, "reserved by the builder"),
-])
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("x\n{{c1::open\n", 2, "cloze is not closed with `}}` before the end of the file"),
+        (
+            "## A\n{{c1::open\n## B\n",
+            2,
+            "cloze is not closed with `}}` before the next note starts",
+        ),
+        ("{{c1::a {{c2::b}} c}}", 1, "nested cloze"),
+        ("\n\n{{c1::}}", 3, "empty cloze"),
+        ("{{c1::  ::hint}}", 1, "empty cloze"),
+        ("{{c0::x}}", 1, "cloze numbers start at 1"),
+        ("{{c1:x}}", 1, "looks like a cloze but is not one"),
+        ("{{ c1::x}}", 1, "looks like a cloze but is not one"),
+        ("## Q {{c1::x}}\n", 1, "clozes belong in the note's body"),
+        ("a \U000f0000 b", 1, "reserved by the builder"),
+    ],
+)
 def test_errors_carry_their_line(source: str, line: int, message: str) -> None:
     errors = cloze.scan(source).errors
     assert errors and errors[0][0] == line and message in errors[0][1], errors

@@ -10,17 +10,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO, fresh_env, package_yaml, write_files
 
 from builder.build import modification_time
 from builder.errors import Diagnostics
-from conftest import REPO, fresh_env, package_yaml, write_files
 
 
 def _build_in(project: Path, tmpdir: Path, **env: str) -> dict[str, bytes]:
     tmpdir.mkdir()
     done = subprocess.run(
-        [sys.executable, "-m", "builder", "build"], cwd=project, capture_output=True, text=True,
-        env=fresh_env(TMPDIR=str(tmpdir), **env), check=False)
+        [sys.executable, "-m", "builder", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=fresh_env(TMPDIR=str(tmpdir), **env),
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert list(tmpdir.iterdir()) == [], "the build left temporary files behind"
     assert not list(project.glob(".decks-build-*"))
@@ -53,20 +58,28 @@ def test_zip_entries_are_fixed_ordered_and_compressed(tmp_path: Path) -> None:
 
 
 def _git(cwd: Path, *args: str, when: str = "1700000000 +0000") -> None:
-    env = fresh_env(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
-                    GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
-                    GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = fresh_env(
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+        GIT_AUTHOR_DATE=when,
+        GIT_COMMITTER_DATE=when,
+    )
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = write_files(tmp_path / "origin", {
-        "decks/a/package.yaml": package_yaml("a"),
-        "decks/a/deck.md": "# A\n\n## Q {#q}\n\nA.\n",
-        "decks/b/package.yaml": package_yaml("b"),
-        "decks/b/deck.md": "# B\n\n## Q {#q}\n\nB.\n",
-    })
+    root = write_files(
+        tmp_path / "origin",
+        {
+            "decks/a/package.yaml": package_yaml("a"),
+            "decks/a/deck.md": "# A\n\n## Q {#q}\n\nA.\n",
+            "decks/b/package.yaml": package_yaml("b"),
+            "decks/b/deck.md": "# B\n\n## Q {#q}\n\nB.\n",
+        },
+    )
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "first", when="1700000000 +0000")
@@ -82,7 +95,8 @@ def _time(folder: Path, monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 def test_time_comes_from_the_last_commit_of_the_package(
-        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert _time(repo / "decks" / "a", monkeypatch) == 1700000000
     (repo / "decks" / "a" / "deck.md").write_text("# A\n\n## Q {#q}\n\nA, edited.\n")
     _git(repo, "commit", "-qam", "edit a", when="1700000500 +0000")
@@ -102,7 +116,8 @@ def test_source_date_epoch_wins(repo: Path, monkeypatch: pytest.MonkeyPatch) -> 
     diags = Diagnostics()
     modification_time(repo / "decks" / "a", diags)
     assert [str(d) for d in diags.items] == [
-        "SOURCE_DATE_EPOCH: must be whole seconds since 1970, not `yesterday`"]
+        "SOURCE_DATE_EPOCH: must be whole seconds since 1970, not `yesterday`"
+    ]
 
 
 def test_clones_build_identical_packages_from_git_time(repo: Path, tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, copy_project, fresh_env
 
 from builder.cli import main
-from conftest import FIXTURES, copy_project, fresh_env
 
 BAD = sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.is_dir())
 SENTINEL = b"an earlier release that a failed build must not touch"
@@ -39,7 +39,10 @@ def _project(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 @pytest.mark.parametrize("name", BAD)
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_bad_input_is_reported_with_file_and_line(
-    name: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     project = _project(name, tmp_path, monkeypatch)
@@ -62,12 +65,19 @@ def test_every_expected_error_names_file_and_line() -> None:
             assert path.startswith("decks/") and number.isdigit() and int(number) > 0, line
 
 
-def test_real_entry_point_reports_without_traceback(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_entry_point_reports_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = _project("many-errors", tmp_path, monkeypatch)
     before = _snapshot(project)
-    done = subprocess.run([sys.executable, "-m", "builder", "build"], cwd=project,
-                          capture_output=True, text=True, env=fresh_env(), check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "builder", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=fresh_env(),
+        check=False,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1] == "5 error(s); nothing was written"
@@ -75,8 +85,9 @@ def test_real_entry_point_reports_without_traceback(tmp_path: Path,
     assert _snapshot(project) == before
 
 
-def test_missing_decks_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_decks_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = _run(["build"], capsys)
     assert code == 1
@@ -84,8 +95,9 @@ def test_missing_decks_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not (tmp_path / "dist").exists()
 
 
-def test_unknown_package_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_package_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _project("empty-file", tmp_path, monkeypatch)
     code, _, err = _run(["build", "nope"], capsys)
     assert code == 1

@@ -19,8 +19,9 @@ def test_note_types_match_the_released_snapshot() -> None:
 def test_templates_use_only_declared_fields() -> None:
     for nt in notetypes.NOTE_TYPES:
         for template in (nt.front, nt.back):
-            used = {part.split("}}")[0].split(":")[-1].lstrip("#/")
-                    for part in template.split("{{")[1:]}
+            used = {
+                part.split("}}")[0].split(":")[-1].lstrip("#/") for part in template.split("{{")[1:]
+            }
             assert used <= set(nt.fields) | {"FrontSide"}, used
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from conftest import import_apkg, package_yaml, write_files
 
 from builder.build import build
-from conftest import import_apkg, package_yaml, write_files
 
 V1 = """\
 # Updates
@@ -26,14 +26,16 @@ Spofing.
 Macie.
 """
 
-V2 = V1.replace("## What does STRIDE's S stand for? {#stride-s}",
-                "## In STRIDE, which threat does the letter S name? {#stride-s}"
-                ).replace("Spofing.", "Spoofing: pretending to be someone else.")
+V2 = V1.replace(
+    "## What does STRIDE's S stand for? {#stride-s}",
+    "## In STRIDE, which threat does the letter S name? {#stride-s}",
+).replace("Spofing.", "Spoofing: pretending to be someone else.")
 
 
 def _build(root: Path, text: str, when: int, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write_files(root, {"decks/p/package.yaml": package_yaml("upd", "Updates"),
-                       "decks/p/deck.md": text})
+    write_files(
+        root, {"decks/p/package.yaml": package_yaml("upd", "Updates"), "decks/p/deck.md": text}
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(when))
     monkeypatch.chdir(root)
     written, _ = build(Path("decks"), root / "dist")
@@ -59,7 +61,8 @@ def _field(col: Collection, note_id: str, field: str) -> str:
 
 
 def test_newer_build_updates_in_place_and_keeps_history(
-        tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     v1 = _build(tmp_path / "v1", V1, 1_700_000_000, monkeypatch)
     import_apkg(collection, v1)
     _review_all(collection)
@@ -81,7 +84,8 @@ def test_newer_build_updates_in_place_and_keeps_history(
 
 
 def test_same_time_rebuild_is_ignored_by_anki(
-        tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Why the modification time matters: Anki skips notes that are not newer.
     import_apkg(collection, _build(tmp_path / "v1", V1, 1_700_000_000, monkeypatch))
     log = import_apkg(collection, _build(tmp_path / "v2", V2, 1_700_000_000, monkeypatch))
@@ -90,12 +94,14 @@ def test_same_time_rebuild_is_ignored_by_anki(
 
 
 def test_added_cloze_adds_a_card_and_keeps_the_others(
-        tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import_apkg(collection, _build(tmp_path / "v1", V1, 1_700_000_000, monkeypatch))
     _review_all(collection)
     before = _scheduling(collection)
-    more = V1.replace("{{c2::Detection and Analysis}}.",
-                      "{{c2::Detection and Analysis}}, {{c3::Containment}}.")
+    more = V1.replace(
+        "{{c2::Detection and Analysis}}.", "{{c2::Detection and Analysis}}, {{c3::Containment}}."
+    )
     import_apkg(collection, _build(tmp_path / "v2", more, 1_700_000_100, monkeypatch))
     after = _scheduling(collection)
     assert collection.card_count() == 5
