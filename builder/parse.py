@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -249,7 +250,7 @@ def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None
         diags.error(Location(where, line), message)
     env: dict[str, Any] = {}
     tokens = MD.parse(scanned.text, env)
-    return _FileWalker(path, where, ctx, scanned.clozes, env).walk(
+    return _FileWalker(path, where, ctx, scanned.clozes, env, body.split("\n")).walk(
         tokens, deck_name, tuple(file_tags)
     )
 
@@ -261,15 +262,24 @@ class _RawNote:
     heading: Token
     line: int
     body: list[Token] = field(default_factory=list)
+    end: int = 0
+    """Last source line of the note (1-based, inclusive)."""
 
 
 class _FileWalker:
     """Cuts one file's token stream into notes and renders them."""
 
     def __init__(
-        self, path: Path, where: str, ctx: _Context, clozes: list[cloze.Cloze], env: dict[str, Any]
+        self,
+        path: Path,
+        where: str,
+        ctx: _Context,
+        clozes: list[cloze.Cloze],
+        env: dict[str, Any],
+        lines: list[str],
     ) -> None:
         self.path = path
+        self.lines = lines
         self.where = where
         self.ctx = ctx
         self.diags = ctx.diags
@@ -310,6 +320,11 @@ class _FileWalker:
                 continue
             (raw_notes[-1].body if raw_notes else intro).append(token)
             i += 1
+
+        for raw, following in pairwise(raw_notes):
+            raw.end = following.line - 1
+        if raw_notes:
+            raw_notes[-1].end = len(self.lines)
 
         if deck_name is None and title is not None:
             deck_name = title.content.strip()
@@ -480,6 +495,7 @@ class _FileWalker:
             back=finish(back),
             tags=tuple(tags),
             cloze_numbers=tuple(sorted(numbers)),
+            source="\n".join(self.lines[raw.line - 1 : raw.end]).rstrip(),
         )
 
 
