@@ -36,6 +36,8 @@ class Note:
     tags: tuple[str, ...] = ()
     cloze_numbers: tuple[int, ...] = ()
     """Card ordinals (1-based) of a cloze note, ascending."""
+    retired: bool = False
+    """Marked `.retired`: shipped once more, tagged, so candidates can delete it."""
     source: str = ""
     """The note's Markdown as written, from its `## ` line up to the next note."""
 

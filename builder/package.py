@@ -16,6 +16,8 @@ import genanki
 from builder import notetypes
 from builder.model import Note, NoteKind, Package
 
+RETIRED_CONTEXT = "Retired: no longer taught. Delete all retired notes: search tag:retired"
+
 # Fixed entry metadata so the same notes always zip to the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _ZIP_MODE = 0o644 << 16
@@ -69,6 +71,8 @@ def _models() -> dict[NoteKind, genanki.Model]:
 
 def _fields(note: Note) -> list[str]:
     context = context_label(note.deck)
+    if note.retired:
+        context = RETIRED_CONTEXT
     if note.kind is NoteKind.CLOZE:
         return [note.prompt, note.front_extra, note.back, context, note.id]
     front = note.prompt + ("\n" + note.front_extra if note.front_extra else "")

@@ -23,7 +23,10 @@ PACKAGE_KEYS = ("id", "title", "version", "description")
 FRONT_MATTER_KEYS = ("deck", "tags")
 PACKAGE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 NOTE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
-HEADING_ID_RE = re.compile(r"[ \t]*\{#([^{}]*)\}[ \t]*\Z")
+HEADING_ID_RE = re.compile(r"[ \t]*\{#([^{}\s]*)((?:[ \t]+[^{}\s]*)*)[ \t]*\}[ \t]*\Z")
+HEADING_FLAGS = (".retired",)
+RETIRED_TAG = "retired"
+RETIRED_DECK = ("Retired",)
 URL_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -416,6 +419,7 @@ class _FileWalker:
         heading = raw.heading
         content = heading.content
         note_id: str | None = None
+        retired = False
         m = HEADING_ID_RE.search(content)
         if m:
             note_id = m.group(1)
@@ -426,6 +430,13 @@ class _FileWalker:
                     loc, f"note id `{note_id}` may only use letters, digits, `.`, `_` and `-`"
                 )
                 return None
+            for flag in m.group(2).split():
+                if flag not in HEADING_FLAGS:
+                    self.diags.error(
+                        loc, f"unknown heading flag `{flag}`; expected: {', '.join(HEADING_FLAGS)}"
+                    )
+                    return None
+                retired = True
         if not content.strip():
             self.diags.error(loc, "note heading is empty: the heading is the prompt")
             return None
@@ -484,6 +495,11 @@ class _FileWalker:
         def finish(html: str) -> str:
             return render.finish(html, raw_html=raw_html, clozes=self.clozes)
 
+        if retired:
+            # Importing never deletes: a retired note ships in one place, under one tag,
+            # so a candidate can find and delete every retired note with one search.
+            deck = RETIRED_DECK
+            tags.append(RETIRED_TAG)
         return Note(
             id=note_id or slugify(content),
             explicit_id=note_id is not None,
@@ -495,6 +511,7 @@ class _FileWalker:
             back=finish(back),
             tags=tuple(tags),
             cloze_numbers=tuple(sorted(numbers)),
+            retired=retired,
             source="\n".join(self.lines[raw.line - 1 : raw.end]).rstrip(),
         )
 
