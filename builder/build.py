@@ -79,12 +79,14 @@ def _git(folder: Path, *args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def load(decks_dir: Path, names: tuple[str, ...] = ()) -> tuple[list[Package], list[Diagnostic]]:
+def load(
+    decks_dir: Path, names: tuple[str, ...] = (), jobs: int | None = None
+) -> tuple[list[Package], list[Diagnostic]]:
     """Read and check every selected package; raise SourceErrors if any has an error."""
     diags = Diagnostics()
     packages: list[Package] = []
     for folder in discover(decks_dir, names, diags):
-        package = read_package(folder, diags)
+        package = read_package(folder, diags, jobs)
         if package is not None:
             packages.append(package)
     _check_distinct_ids(packages, diags)
@@ -107,10 +109,10 @@ def _check_distinct_ids(packages: list[Package], diags: Diagnostics) -> None:
 
 
 def build(
-    decks_dir: Path, out_dir: Path, names: tuple[str, ...] = ()
+    decks_dir: Path, out_dir: Path, names: tuple[str, ...] = (), jobs: int | None = None
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Build packages into `out_dir`; nothing there changes unless every package succeeds."""
-    packages, findings = load(decks_dir, names)
+    packages, findings = load(decks_dir, names, jobs)
     diags = Diagnostics()
     for package in packages:
         package.mod_time = modification_time(package.folder, diags)

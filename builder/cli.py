@@ -23,6 +23,13 @@ DECKS_DIR = click.option(
     help="Folder holding the package folders.",
 )
 PACKAGES = click.argument("packages", nargs=-1)
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for parsing big packages [default: one per CPU when it pays].",
+)
 
 
 def _version() -> str:
@@ -53,10 +60,13 @@ def cli() -> None:
     help="Where the .apkg files go.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@JOBS
 @PACKAGES
-def build_command(decks_dir: Path, out: Path, quiet: bool, packages: tuple[str, ...]) -> None:
+def build_command(
+    decks_dir: Path, out: Path, quiet: bool, jobs: int | None, packages: tuple[str, ...]
+) -> None:
     """Build every package (or the named ones) into OUT/<package>.apkg."""
-    written, findings = build(decks_dir, out, packages)
+    written, findings = build(decks_dir, out, packages, jobs)
     _report(findings)
     if not quiet:
         for path in written:
@@ -65,10 +75,11 @@ def build_command(decks_dir: Path, out: Path, quiet: bool, packages: tuple[str, 
 
 @cli.command("check")
 @DECKS_DIR
+@JOBS
 @PACKAGES
-def check_command(decks_dir: Path, packages: tuple[str, ...]) -> None:
+def check_command(decks_dir: Path, jobs: int | None, packages: tuple[str, ...]) -> None:
     """Run every check on the sources and write nothing."""
-    loaded, findings = load(decks_dir, packages)
+    loaded, findings = load(decks_dir, packages, jobs)
     _report(findings)
     notes = sum(len(p.notes) for p in loaded)
     click.echo(f"{len(loaded)} package(s), {notes} notes: no errors")

@@ -10,7 +10,6 @@ Anki's syntax once the field HTML is final.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
 # One open marker per cloze of a file: the character's offset from the base
@@ -23,20 +22,20 @@ MARKER_RE = re.compile("[\U000f0000-\U000ffffd\ue001\ue002]")
 OPEN_RE = re.compile("[\U000f0000-\U000ffffd]")
 _RESERVED_RE = re.compile("[\U000f0000-\U000ffffd\ue000-\ue00f]")
 
+# Tokens that matter inside a line; fences, headings and blank lines are found per line.
 _TOKEN_RE = re.compile(
     r"""
-      (?P<fence>^[ ]{0,3}(?:`{3,}|~{3,}))          # fence line start
-    | (?P<heading>^[ ]{0,3}\#{1,6}(?=[ \t]|$))     # ATX heading line start
-    | (?P<blank>^[ \t]*$)                          # blank line ends code spans
-    | (?P<escape>\\[{\\])                           # backslash escape
+      (?P<escape>\\[{\\])                           # backslash escape
     | (?P<ticks>`+)
     | (?P<open>\{\{c(?P<ords>\d+(?:,\d+)*)?::)
     | (?P<lookalike>\{\{\s*[cC][\d,\s]*:)
     | (?P<close>\}{2,})
     | (?P<hint>::)
     """,
-    re.MULTILINE | re.VERBOSE,
+    re.VERBOSE,
 )
+_HEADING_RE = re.compile(r"#{1,6}(?=[ \t]|$)")
+_TICKS_RE = re.compile(r"`+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,157 +55,171 @@ class ScanResult:
     errors: list[tuple[int, str]]
 
 
-class _LineIndex:
-    """Maps an offset in the text to its 1-based line number."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.starts, offset)
-
-
 def scan(text: str, first_line: int = 1) -> ScanResult:
     """Replace every cloze in `text` with markers, checking each as it goes."""
-    errors: list[tuple[int, str]] = []
-    clozes: list[Cloze] = []
     if "{{" not in text and not _RESERVED_RE.search(text):
-        return ScanResult(text, clozes, errors)
-    lines = _LineIndex(text)
+        return ScanResult(text, [], [])
+    return _Scanner(first_line).run(text)
 
-    def line_of(offset: int) -> int:
-        return lines.line(offset) + first_line - 1
 
-    reserved = _RESERVED_RE.search(text)
-    if reserved:
-        errors.append(
-            (
-                line_of(reserved.start()),
-                f"private-use character U+{ord(reserved.group()):04X} is reserved by the builder",
+class _Scanner:
+    """Line-by-line cloze scanner: most lines hold nothing of interest and cost one test."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.errors: list[tuple[int, str]] = []
+        self.clozes: list[Cloze] = []
+        self.fence: str | None = None  # the fence that opened the current code block
+        self.ticks = 0  # length of the backtick run that opened the current code span
+        self.highest = 0  # highest cloze number so far in the current note
+        self.open_line = 0  # line of the open cloze, or 0 when none is open
+        self.hinted = False
+        self.has_content = False  # whether the open cloze hides anything yet
+
+    def run(self, text: str) -> ScanResult:
+        reserved = _RESERVED_RE.search(text)
+        if reserved:
+            where = text.count("\n", 0, reserved.start()) + self.first_line
+            code = ord(reserved.group())
+            self.errors.append(
+                (where, f"private-use character U+{code:04X} is reserved by the builder")
             )
-        )
-        # Neutralize them so no later stage mistakes them for cloze markers.
-        return ScanResult(_RESERVED_RE.sub("\ufffd", text), clozes, errors)
+            # Neutralize them so no later stage mistakes them for cloze markers.
+            return ScanResult(_RESERVED_RE.sub("\ufffd", text), [], self.errors)
+        lines = [self._line(line, n) for n, line in enumerate(text.split("\n"), self.first_line)]
+        self._close_dangling("before the end of the file")
+        return ScanResult("\n".join(lines), self.clozes, self.errors)
 
-    out: list[str] = []
-    pos = 0
-    fence: str | None = None  # the fence that opened the current code block
-    ticks = 0  # length of the backtick run that opened the current code span
-    heading_line = -1  # line of the ATX heading being scanned, if any
-    highest = 0  # highest cloze number so far in the current note
-    open_at = -1  # offset of the open cloze, or -1
-    open_line = 0
-    content_start = 0
-    hinted = False
+    def _close_dangling(self, reason: str) -> None:
+        if self.open_line:
+            self.errors.append((self.open_line, f"cloze is not closed with `}}}}` {reason}"))
+            self.open_line = 0
 
-    def close_dangling(reason: str) -> None:
-        nonlocal open_at
-        if open_at >= 0:
-            errors.append((open_line, f"cloze is not closed with `}}}}` {reason}"))
-            open_at = -1
+    def _line(self, line: str, number: int) -> str:
+        stripped = line.lstrip(" ")
+        indented = len(line) - len(stripped) > 3
+        if not indented and stripped[:3] in ("```", "~~~"):
+            marker = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
+            if self.fence is None:
+                self.fence = marker
+            elif marker[0] == self.fence[0] and len(marker) >= len(self.fence):
+                self.fence = None
+            return line
+        if not stripped.strip():
+            self.ticks = 0
+            return line
+        heading = False
+        if self.fence is None and not indented and stripped[0] == "#":
+            m = _HEADING_RE.match(stripped)
+            if m:
+                heading = True
+                self.ticks = 0
+                if m.group() == "##":
+                    self._close_dangling("before the next note starts")
+                    self.highest = 0
+        if not self.open_line and "{{" not in line:
+            if "`" in line and self.fence is None:
+                for run in _TICKS_RE.findall(line):
+                    self._ticks(len(run))
+            return line
+        return self._tokens(line, number, heading)
 
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        start = m.start()
-        if kind == "fence":
-            marker = m.group().lstrip()
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if kind == "blank":
-            ticks = 0
-            continue
-        if fence is None and kind == "heading":
-            heading_line = line_of(start)
-            ticks = 0
-            if m.group().lstrip() == "##":
-                close_dangling("before the next note starts")
-                highest = 0
-            continue
-        if kind == "escape":
-            continue  # Markdown turns `\{` into `{`; it never starts a cloze
-        in_code = fence is not None or ticks > 0
-        if kind == "ticks":
-            if fence is None:
-                run = len(m.group())
-                if ticks == 0:
-                    ticks = run
-                elif run == ticks:
-                    ticks = 0
-            continue
-        if kind == "lookalike":
-            if not in_code:
-                errors.append(
-                    (
-                        line_of(start),
-                        f"`{m.group()}` looks like a cloze but is not one: "
-                        "write `{{c1::text}}`, or `\\{{` for literal braces",
-                    )
-                )
-            continue
-        if kind == "open":
-            line = line_of(start)
-            if line == heading_line and fence is None:
-                errors.append((line, "clozes belong in the note's body, not in its heading"))
+    def _ticks(self, run: int) -> None:
+        """Track inline code spans: a run of backticks closes the span an equal run opened."""
+        if self.ticks == 0:
+            self.ticks = run
+        elif run == self.ticks:
+            self.ticks = 0
+
+    def _tokens(self, line: str, number: int, heading: bool) -> str:
+        out: list[str] = []
+        pos = 0
+        for m in _TOKEN_RE.finditer(line):
+            kind = m.lastgroup
+            start = m.start()
+            if self.open_line and not self.hinted and line[pos:start].strip():
+                self.has_content = True
+            in_code = self.fence is not None or self.ticks > 0
+            if kind == "escape" or (kind == "hint" and (in_code or not self.open_line)):
+                continue  # Markdown turns `\{` into `{`; it never starts a cloze
+            if kind == "ticks":
+                if self.fence is None:
+                    self._ticks(len(m.group()))
+                if self.open_line and not self.hinted:
+                    self.has_content = True
                 continue
-            if open_at >= 0:
-                errors.append(
-                    (
-                        line,
-                        f"nested cloze: clozes cannot contain clozes "
-                        f"(the cloze from line {open_line} is still open)",
+            if kind == "lookalike":
+                if not in_code:
+                    self.errors.append(
+                        (
+                            number,
+                            f"`{m.group()}` looks like a cloze but is not one: "
+                            "write `{{c1::text}}`, or `\\{{` for literal braces",
+                        )
                     )
-                )
                 continue
-            ords_text = m.group("ords")
-            if ords_text is None:
-                ordinals: tuple[int, ...] = (highest + 1,)
-            else:
-                ordinals = tuple(sorted({int(n) for n in ords_text.split(",")}))
-                if ordinals[0] < 1:
-                    errors.append((line, "cloze numbers start at 1 (`{{c1::…}}`)"))
+            if kind == "open":
+                if not self._open(m, number, heading):
                     continue
-            if len(clozes) >= MAX_CLOZES:
-                errors.append((line, "too many clozes in one file"))
-                continue
-            highest = max(highest, ordinals[-1])
-            out.append(text[pos:start])
-            out.append(chr(OPEN_BASE + len(clozes)))
-            clozes.append(Cloze(ordinals, line))
-            pos = m.end()
-            open_at, open_line, content_start, hinted = start, line, pos, False
-            continue
-        if open_at < 0:
-            continue
-        if kind == "hint":
-            # In code `::` is literal (`std::map`); in prose the first one starts the hint.
-            if not in_code and not hinted:
-                _check_empty(text[content_start:start], open_line, errors)
-                out.append(text[pos:start])
+                out.append(line[pos:start])
+                out.append(chr(OPEN_BASE + len(self.clozes) - 1))
+            elif kind == "hint" and not self.hinted:
+                # In code `::` is literal (`std::map`); in prose the first one starts the hint.
+                self._require_content()
+                out.append(line[pos:start])
                 out.append(HINT)
-                pos = m.end()
-                hinted = True
-            continue
-        if kind == "close":
-            end = m.end()
-            if not hinted:
-                _check_empty(text[content_start : end - 2], open_line, errors)
-            # A run of braces closes on its last two: `{{c1::f() {}}}` hides `f() {}`.
-            out.append(text[pos : end - 2])
-            out.append(CLOSE)
-            pos = end
-            open_at = -1
-    close_dangling("before the end of the file")
-    out.append(text[pos:])
-    return ScanResult("".join(out), clozes, errors)
+                self.hinted = True
+            elif kind == "close" and self.open_line:
+                # A run of braces closes on its last two: `{{c1::f() {}}}` hides `f() {}`.
+                end = m.end()
+                if not self.hinted:
+                    if line[start : end - 2].strip():
+                        self.has_content = True
+                    self._require_content()
+                out.append(line[pos : end - 2])
+                out.append(CLOSE)
+                self.open_line = 0
+            else:
+                continue
+            pos = m.end()
+        if self.open_line and not self.hinted and line[pos:].strip():
+            self.has_content = True
+        out.append(line[pos:])
+        return "".join(out)
 
+    def _open(self, m: re.Match[str], number: int, heading: bool) -> bool:
+        """Start a cloze; False when it must be skipped (and was reported)."""
+        if heading:
+            self.errors.append((number, "clozes belong in the note's body, not in its heading"))
+            return False
+        if self.open_line:
+            self.errors.append(
+                (
+                    number,
+                    "nested cloze: clozes cannot contain clozes "
+                    f"(the cloze from line {self.open_line} is still open)",
+                )
+            )
+            return False
+        ords_text = m.group("ords")
+        if ords_text is None:
+            ordinals: tuple[int, ...] = (self.highest + 1,)
+        else:
+            ordinals = tuple(sorted({int(n) for n in ords_text.split(",")}))
+            if ordinals[0] < 1:
+                self.errors.append((number, "cloze numbers start at 1 (`{{c1::…}}`)"))
+                return False
+        if len(self.clozes) >= MAX_CLOZES:
+            self.errors.append((number, "too many clozes in one file"))
+            return False
+        self.highest = max(self.highest, ordinals[-1])
+        self.clozes.append(Cloze(ordinals, number))
+        self.open_line, self.hinted, self.has_content = number, False, False
+        return True
 
-def _check_empty(content: str, line: int, errors: list[tuple[int, str]]) -> None:
-    """Report a cloze that hides nothing."""
-    if not content.strip():
-        errors.append((line, "empty cloze: a cloze must hide some text"))
+    def _require_content(self) -> None:
+        if not self.has_content:
+            self.errors.append((self.open_line, "empty cloze: a cloze must hide some text"))
 
 
 def restore(html: str, clozes: list[Cloze]) -> str:

@@ -141,4 +141,5 @@ def _add(out: zipfile.ZipFile, name: str, data: bytes) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = _ZIP_MODE
     info.create_system = 3
-    out.writestr(info, data, compresslevel=6)
+    # Level 3 compresses nearly as well as the default at a third of the time.
+    out.writestr(info, data, compresslevel=3)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -14,7 +16,7 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from builder import cloze, render
-from builder.errors import Diagnostics, Location
+from builder.errors import Diagnostic, Diagnostics, Location
 from builder.model import Deck, MediaFile, Note, NoteKind, Package, PackageMeta
 from builder.yamlmeta import Entry, YamlProblem, load_mapping
 
@@ -74,36 +76,84 @@ class _Context:
     media_by_path: dict[Path, str] = field(default_factory=dict)
 
 
-def read_package(folder: Path, diags: Diagnostics) -> Package | None:
-    """Read, check and render one package; None when its package.yaml is unusable."""
+# Below this much Markdown, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 256 * 1024
+
+_FileResult = tuple[Deck, list[Note]] | None
+
+
+def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> Package | None:
+    """Read, check and render one package; None when its package.yaml is unusable.
+
+    Big packages are parsed by several processes, one contiguous run of files
+    each; results are merged in file order, so the output does not depend on it.
+    """
     meta = _read_meta(folder, diags)
     if meta is None:
         return None
-    ctx = _Context(folder, folder.resolve(), meta.id, diags)
     package = Package(folder=folder, name=folder.name, meta=meta, description_html="")
     package.description_html = render_markdown(meta.description)
-    decks: dict[tuple[str, ...], Deck] = {}
     sources = sorted(p for p in folder.rglob("*.md") if p.is_file())
     if not sources:
         diags.error(
             Location(display_path(folder), 0),
             "package has no Markdown files: add a `.md` file with `## ` notes",
         )
-    for path in sources:
-        parsed = _read_deck_file(path, ctx)
-        if parsed is None:
-            continue
-        deck, notes = parsed
-        known = decks.get(deck.path)
-        if known is None:
-            decks[deck.path] = deck
-        elif deck.description:
-            known.description = "\n".join(filter(None, (known.description, deck.description)))
-        package.notes.extend(notes)
+    chunks = _chunks(sources, jobs)
+    args = [(folder, folder.resolve(), meta.id, chunk) for chunk in chunks]
+    if len(chunks) > 1:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(len(chunks), multiprocessing.get_context(method)) as pool:
+            outputs = list(pool.map(_parse_files, *zip(*args, strict=True)))
+    else:
+        outputs = [_parse_files(*a) for a in args]
+
+    decks: dict[tuple[str, ...], Deck] = {}
+    for results, findings, media in outputs:
+        diags.items.extend(findings)
+        package.media.update(media)
+        for parsed in results:
+            if parsed is None:
+                continue
+            deck, notes = parsed
+            known = decks.get(deck.path)
+            if known is None:
+                decks[deck.path] = deck
+            elif deck.description:
+                known.description = "\n".join(filter(None, (known.description, deck.description)))
+            package.notes.extend(notes)
     package.decks = [decks[k] for k in sorted(decks)]
-    package.media = ctx.media
+    package.media = dict(sorted(package.media.items()))
     _check_unique_ids(package.notes, diags)
     return package
+
+
+def _chunks(sources: list[Path], jobs: int | None) -> list[list[Path]]:
+    """Split files into contiguous runs of about equal size, one per worker."""
+    sizes = [p.stat().st_size for p in sources]
+    total = sum(sizes)
+    if jobs is None:
+        jobs = 1 if total < PARALLEL_BYTES else min(os.cpu_count() or 1, 8)
+    jobs = max(1, min(jobs, len(sources)))
+    if jobs == 1:
+        return [sources]
+    chunks: list[list[Path]] = [[]]
+    done = 0
+    for path, size in zip(sources, sizes, strict=True):
+        if chunks[-1] and done >= total * len(chunks) / jobs:
+            chunks.append([])
+        chunks[-1].append(path)
+        done += size
+    return chunks
+
+
+def _parse_files(
+    folder: Path, root: Path, package_id: str, paths: list[Path]
+) -> tuple[list[_FileResult], list[Diagnostic], dict[str, MediaFile]]:
+    """Parse a run of a package's deck files (in a worker process for big packages)."""
+    ctx = _Context(folder, root, package_id, Diagnostics())
+    results = [_read_deck_file(path, ctx) for path in paths]
+    return results, ctx.diags.items, ctx.media
 
 
 def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
@@ -347,45 +397,51 @@ class _FileWalker:
         if cloze.MARKER_RE.search("".join(t.content for t in intro)):
             line = next((t.map[0] + 1 for t in intro if t.map), 1)
             self.diags.error(self.loc(line), "clozes belong in a note, after a `## ` heading")
-        description = self._render_blocks(intro)
-        deck = Deck(
-            parts, self.loc(1), render.finish(description, raw_html=_has_raw_html(intro), clozes=[])
-        )
+        description, raw_html = self._render_blocks(intro)
+        deck = Deck(parts, self.loc(1), render.finish(description, raw_html=raw_html, clozes=[]))
         notes = [n for n in (self._note(r, parts, file_tags) for r in raw_notes) if n]
         return deck, notes
 
-    def _render_blocks(self, tokens: list[Token]) -> str:
-        """Check and render block tokens to HTML (not yet final)."""
-        self._check_blocks(tokens)
-        return str(MD.renderer.render(tokens, MD.options, self.env)) if tokens else ""
+    def _render_blocks(self, tokens: list[Token]) -> tuple[str, bool]:
+        """Check and render block tokens: HTML (not yet final) and whether raw HTML is in it."""
+        raw_html = self._check_blocks(tokens)
+        return (str(MD.renderer.render(tokens, MD.options, self.env)) if tokens else ""), raw_html
 
-    def _check_blocks(self, tokens: list[Token]) -> None:
-        """Check fence languages and embed images, with the line of each."""
+    def _check_blocks(self, tokens: list[Token]) -> bool:
+        """Check fence languages and embed images, with the line of each; report raw HTML."""
+        raw_html = False
         for token in tokens:
-            line = token.map[0] + 1 if token.map else 0
-            if token.type == "fence":
+            kind = token.type
+            if kind == "inline":
+                if token.children:
+                    raw_html |= self._check_inline(token.children, token)
+            elif kind == "fence":
                 lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 if not render.known_language(lang):
                     self.diags.error(
-                        self.loc(line),
+                        self.loc(_line(token)),
                         f"unknown code language `{lang}`: use a "
                         "Pygments language name, or none for plain text",
                     )
-            elif token.type == "inline" and token.children:
-                self._embed_images(token.children, line)
+            elif kind == "html_block":
+                raw_html = True
+        return raw_html
 
-    def _embed_images(self, children: list[Token], line: int) -> None:
+    def _check_inline(self, children: list[Token], block: Token) -> bool:
+        """Embed the images of one inline block; report whether it holds raw HTML."""
+        raw_html = False
         for child in children:
-            if child.children:
-                self._embed_images(child.children, line)
-            if child.type != "image":
-                continue
-            src = str(child.attrs.get("src", ""))
-            if not src or URL_SCHEME_RE.match(src):
-                continue
-            name = self._media_name(unquote(src.split("#", 1)[0].split("?", 1)[0]), line)
-            if name:
-                child.attrs["src"] = name
+            kind = child.type
+            if kind == "html_inline":
+                raw_html = True
+            elif kind == "image":
+                src = str(child.attrs.get("src", ""))
+                if src and not URL_SCHEME_RE.match(src):
+                    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+                    name = self._media_name(path, _line(block))
+                    if name:
+                        child.attrs["src"] = name
+        return raw_html
 
     def _media_name(self, src: str, line: int) -> str | None:
         """Register an image and return its collision-free media name."""
@@ -460,11 +516,11 @@ class _FileWalker:
         split = next((k for k, t in enumerate(body) if t.type == "hr" and t.level == 0), None)
         main = body if split is None else body[:split]
         after = [] if split is None else body[split + 1 :]
-        raw_html = _has_raw_html(body) or _has_raw_html([heading])
-        self._check_blocks([heading])
+        heading_html = self._check_inline(heading.children or [], heading)
         prompt = str(MD.renderer.render(heading.children or [], MD.options, self.env))
-        main_html = self._render_blocks(main)
-        after_html = self._render_blocks(after)
+        main_html, main_raw = self._render_blocks(main)
+        after_html, after_raw = self._render_blocks(after)
+        raw_html = heading_html or main_raw or after_raw
 
         if cloze.MARKER_RE.search(after_html):
             line = cloze.first_cloze_line(after_html, self.clozes) or raw.line
@@ -492,8 +548,8 @@ class _FileWalker:
         else:
             front_extra, back = main_html, after_html
 
-        def finish(html: str) -> str:
-            return render.finish(html, raw_html=raw_html, clozes=self.clozes)
+        def finish(html: str, clozes: list[cloze.Cloze] | None = None) -> str:
+            return render.finish(html, raw_html=raw_html, clozes=clozes or [])
 
         if retired:
             # Importing never deletes: a retired note ships in one place, under one tag,
@@ -507,13 +563,18 @@ class _FileWalker:
             deck=deck,
             kind=kind,
             prompt=finish(prompt),
-            front_extra=finish(front_extra),
+            front_extra=finish(front_extra, self.clozes if numbers else None),
             back=finish(back),
             tags=tuple(tags),
             cloze_numbers=tuple(sorted(numbers)),
             retired=retired,
             source="\n".join(self.lines[raw.line - 1 : raw.end]).rstrip(),
         )
+
+
+def _line(token: Token) -> int:
+    """1-based line of a block token."""
+    return token.map[0] + 1 if token.map else 0
 
 
 def _strip_heading_id(heading: Token, suffix: str) -> None:

@@ -127,3 +127,40 @@ def test_clones_build_identical_packages_from_git_time(repo: Path, tmp_path: Pat
         subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
         builds.append(_build_in(clone, tmp_path / f"tmp{n}"))
     assert builds[0] == builds[1]
+
+
+def test_parallel_parsing_builds_the_same_bytes(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "decks", project / "decks")
+    env = fresh_env(SOURCE_DATE_EPOCH="1700000000")
+    results = []
+    for jobs in ("1", "3"):
+        subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--jobs", jobs],
+            cwd=project,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        results.append((project / "dist" / "phone-screen.apkg").read_bytes())
+    assert results[0] == results[1]
+
+
+def test_parallel_parsing_reports_the_same_errors(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    project = shutil.copytree(FIXTURES / "bad" / "many-errors", tmp_path / "p")
+    outputs = []
+    for jobs in ("1", "3"):
+        done = subprocess.run(
+            [sys.executable, "-m", "builder", "check", "--jobs", jobs],
+            cwd=project,
+            env=fresh_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 1
+        outputs.append(done.stderr)
+    assert outputs[0] == outputs[1]
+    assert "decks/pkg/b.md:3: duplicate note id `q`" in outputs[0]
