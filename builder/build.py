@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from builder.errors import Diagnostic, Diagnostics, Location, OutputError, SourceErrors
+from builder.manifest import write_manifest
 from builder.model import Package
 from builder.package import write_apkg
 from builder.parse import PACKAGE_FILE, display_path, read_package
@@ -129,14 +130,17 @@ def build(
         for package in packages:
             target = scratch / f"{package.name}.apkg"
             write_apkg(package, target)
-            staged.append(target)
+            manifest = scratch / f"{package.name}.manifest.json"
+            write_manifest(package, manifest)
+            staged += [target, manifest]
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for path in staged:
             # Same filesystem, so each rename is atomic: a reader sees old or new, never half.
             final = out_dir / path.name
             os.replace(path, final)
-            written.append(final)
+            if final.suffix == ".apkg":
+                written.append(final)
     except OSError as e:
         raise OutputError(f"cannot write {display_path(out_dir)}: {e.strerror or e}") from e
     finally:

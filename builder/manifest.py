@@ -1,0 +1,112 @@
+"""Release manifests: what a package holds, note by note, for release notes and audits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from builder.model import Note, NoteKind, Package
+from builder.package import note_guid
+from builder.parse import HEADING_ID_RE
+
+MANIFEST_VERSION = 1
+
+# Our rendered fields write every literal `{{`, `}}` and `::` as entities, so in
+# a finished field these patterns can only be the clozes the builder emitted.
+_CLOZE_RE = re.compile(r"\{\{c([\d,]+)::(.*?)\}\}", re.DOTALL)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def cloze_contents(text_html: str) -> dict[int, str]:
+    """What each cloze number hides in a cloze note's text, spans joined in order."""
+    hidden: dict[int, list[str]] = {}
+    for m in _CLOZE_RE.finditer(text_html):
+        answer = m.group(2).split("::", 1)[0]
+        for number in m.group(1).split(","):
+            hidden.setdefault(int(number), []).append(answer)
+    return {n: "\x1e".join(spans) for n, spans in sorted(hidden.items())}
+
+
+def heading_text(note: Note) -> str:
+    """The note's heading as the author wrote it, without its `{#id}`."""
+    heading = note.source.split("\n", 1)[0].removeprefix("## ")
+    return HEADING_ID_RE.sub("", heading).strip()
+
+
+def note_entry(package_id: str, note: Note) -> dict[str, Any]:
+    """One note's line in the manifest."""
+    entry: dict[str, Any] = {
+        "id": note.id,
+        "guid": note_guid(package_id, note.id),
+        "deck": "::".join(note.deck),
+        "type": note.kind.value,
+        "content": _digest(note.prompt, note.front_extra, note.back, *note.tags),
+        "prompt": heading_text(note),
+        "source": str(note.location),
+    }
+    if note.kind is NoteKind.CLOZE:
+        entry["clozes"] = {
+            str(n): _digest(text) for n, text in cloze_contents(note.front_extra).items()
+        }
+    if note.retired:
+        entry["retired"] = True
+    return entry
+
+
+def manifest_for(package: Package) -> dict[str, Any]:
+    """The manifest of a built package."""
+    notes = [note_entry(package.meta.id, n) for n in package.notes]
+    cards = sum(len(n.cloze_numbers) if n.kind is NoteKind.CLOZE else 1 for n in package.notes)
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "package": package.name,
+        "id": package.meta.id,
+        "title": package.meta.title,
+        "version": package.meta.version,
+        "source_commit": source_commit(package.folder),
+        "modification_time": package.mod_time,
+        "totals": {
+            "notes": len(notes),
+            "cards": cards,
+            "basic": sum(1 for n in package.notes if n.kind is NoteKind.BASIC),
+            "cloze": sum(1 for n in package.notes if n.kind is NoteKind.CLOZE),
+            "retired": sum(1 for n in package.notes if n.retired),
+            "media": len(package.media),
+        },
+        "notes": sorted(notes, key=lambda e: e["id"]),
+    }
+
+
+def source_commit(folder: Path) -> str | None:
+    """The git commit the sources were built from, or None outside git."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def write_manifest(package: Package, target: Path) -> None:
+    """Write the manifest as stable, sorted JSON."""
+    text = json.dumps(manifest_for(package), indent=2, sort_keys=True, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """Load a manifest written by `write_manifest`."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
