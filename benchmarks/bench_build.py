@@ -93,14 +93,14 @@ def child_build(decks: Path, out: Path) -> None:
 def dump_rendered(decks: Path, target: Path) -> None:
     """Render the package once, untimed, and save the fields the floor will write."""
     from builder.build import load
-    from builder.package import _fields, note_guid
+    from builder.package import note_fields, note_guid
 
     (package,), _ = load(decks)
     rows = [
         {
             "deck": "::".join((package.meta.title, *n.deck)),
             "kind": n.kind.value,
-            "fields": _fields(n),
+            "fields": note_fields(n),
             "tags": list(n.tags),
             "guid": note_guid("bench", n.id),
             "cards": list(n.cloze_numbers),

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from builder.errors import Diagnostic, Diagnostics, Location, OutputError, SourceErrors
-from builder.manifest import write_manifest
+from builder.manifest import carry_note_times, read_manifest, write_manifest
 from builder.model import Package
 from builder.package import write_apkg
 from builder.parse import PACKAGE_FILE, display_path, read_package
@@ -109,14 +109,43 @@ def _check_distinct_ids(packages: list[Package], diags: Diagnostics) -> None:
             )
 
 
+def _carry_previous(package: Package, previous: Path, diags: Diagnostics) -> None:
+    """Apply the previous release's manifest of this package, when there is one."""
+    path = previous / f"{package.name}.manifest.json"
+    if not path.is_file():
+        return  # a package new in this release
+    try:
+        manifest = read_manifest(path)
+    except (OSError, ValueError) as e:
+        diags.error(Location(display_path(path), 0), f"cannot read previous manifest: {e}")
+        return
+    if manifest.get("id") != package.meta.id:
+        diags.error(
+            Location(display_path(path), 0),
+            f"previous manifest is for package id `{manifest.get('id')}`, not `{package.meta.id}`",
+        )
+        return
+    carry_note_times(package, manifest)
+
+
 def build(
-    decks_dir: Path, out_dir: Path, names: tuple[str, ...] = (), jobs: int | None = None
+    decks_dir: Path,
+    out_dir: Path,
+    names: tuple[str, ...] = (),
+    jobs: int | None = None,
+    previous: Path | None = None,
 ) -> tuple[list[Path], list[Diagnostic]]:
-    """Build packages into `out_dir`; nothing there changes unless every package succeeds."""
+    """Build packages into `out_dir`; nothing there changes unless every package succeeds.
+
+    `previous` is a folder with the previous release's manifests: notes unchanged
+    since then keep their old modification time.
+    """
     packages, findings = load(decks_dir, names, jobs)
     diags = Diagnostics()
     for package in packages:
         package.mod_time = modification_time(package.folder, diags)
+        if previous is not None:
+            _carry_previous(package, previous, diags)
     if diags.errors:
         raise SourceErrors(diags.sorted())
     parent = out_dir.resolve().parent

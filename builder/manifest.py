@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.model import Note, NoteKind, Package
-from builder.package import note_guid
+from builder.package import note_fields, note_guid
 from builder.parse import HEADING_ID_RE
 
 MANIFEST_VERSION = 1
@@ -40,14 +40,20 @@ def heading_text(note: Note) -> str:
     return HEADING_ID_RE.sub("", heading).strip()
 
 
-def note_entry(package_id: str, note: Note) -> dict[str, Any]:
+def content_hash(fields: list[str], tags: tuple[str, ...] | list[str]) -> str:
+    """What a candidate sees of a note: its fields as written to Anki, and its tags."""
+    return _digest(*fields, "\x1d", *sorted(tags))
+
+
+def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
     """One note's line in the manifest."""
     entry: dict[str, Any] = {
         "id": note.id,
         "guid": note_guid(package_id, note.id),
         "deck": "::".join(note.deck),
         "type": note.kind.value,
-        "content": _digest(note.prompt, note.front_extra, note.back, *note.tags),
+        "content": content_hash(note_fields(note), note.tags),
+        "mod": mod_time,
         "prompt": heading_text(note),
         "source": str(note.location),
     }
@@ -62,7 +68,10 @@ def note_entry(package_id: str, note: Note) -> dict[str, Any]:
 
 def manifest_for(package: Package) -> dict[str, Any]:
     """The manifest of a built package."""
-    notes = [note_entry(package.meta.id, n) for n in package.notes]
+    notes = [
+        note_entry(package.meta.id, n, package.note_times.get(n.id, package.mod_time))
+        for n in package.notes
+    ]
     cards = sum(len(n.cloze_numbers) if n.kind is NoteKind.CLOZE else 1 for n in package.notes)
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -110,3 +119,16 @@ def read_manifest(path: Path) -> dict[str, Any]:
     """Load a manifest written by `write_manifest`."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def carry_note_times(package: Package, previous: dict[str, Any]) -> None:
+    """Keep the previous release's time for every note whose content did not change.
+
+    Anki overwrites a candidate's own edit of a note only when the package's time
+    for that note is newer than the edit; unchanged notes must not look newer.
+    """
+    before = {e["id"]: e for e in previous.get("notes", [])}
+    for note in package.notes:
+        old = before.get(note.id)
+        if old and old.get("content") == content_hash(note_fields(note), note.tags):
+            package.note_times[note.id] = int(old.get("mod", package.mod_time))

@@ -84,3 +84,5 @@ class Package:
     media: dict[str, MediaFile] = field(default_factory=dict)
     mod_time: int = 0
     """Note modification time (seconds since the epoch) written to the package."""
+    note_times: dict[str, int] = field(default_factory=dict)
+    """Older times kept for notes unchanged since the previous release, by note id."""

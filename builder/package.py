@@ -69,7 +69,8 @@ def _models() -> dict[NoteKind, genanki.Model]:
     return {NoteKind.BASIC: model(notetypes.BASIC), NoteKind.CLOZE: model(notetypes.CLOZE)}
 
 
-def _fields(note: Note) -> list[str]:
+def note_fields(note: Note) -> list[str]:
+    """A note's fields exactly as they are written to Anki."""
     context = context_label(note.deck)
     if note.retired:
         context = RETIRED_CONTEXT
@@ -109,7 +110,7 @@ def write_apkg(package: Package, target: Path) -> None:
             _Note(
                 ordinals,
                 model=models[note.kind],
-                fields=_fields(note),
+                fields=note_fields(note),
                 tags=list(note.tags),
                 guid=note_guid(pid, note.id),
             )
@@ -123,6 +124,12 @@ def write_apkg(package: Package, target: Path) -> None:
             ids = itertools.count(package.mod_time * 1000)
             genanki.Package([decks[k] for k in sorted(decks)]).write_to_db(
                 conn.cursor(), package.mod_time, ids
+            )
+            # genanki stamps every note with one time; a note unchanged since the previous
+            # release keeps its older time, so Anki leaves the candidate's own edits alone.
+            conn.executemany(
+                "UPDATE notes SET mod = ? WHERE guid = ?",
+                [(t, note_guid(pid, nid)) for nid, t in sorted(package.note_times.items())],
             )
             conn.commit()
         finally:
