@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -136,17 +137,29 @@ def write_apkg(package: Package, target: Path) -> None:
             conn.close()
         media = sorted(package.media.values(), key=lambda m: m.name)
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as out:
-            _add(out, "collection.anki2", db_path.read_bytes())
+            _add(out, "collection.anki2", db_path)
             index = {str(i): m.name for i, m in enumerate(media)}
-            _add(out, "media", json.dumps(index, sort_keys=True).encode())
+            _add_bytes(out, "media", json.dumps(index, sort_keys=True).encode())
             for i, m in enumerate(media):
-                _add(out, str(i), m.source.read_bytes())
+                _add(out, str(i), m.source)
 
 
-def _add(out: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
+    # Level 3 compresses nearly as well as the default at a third of the time; the
+    # attribute is public only from Python 3.13 on.
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 3)
     info.external_attr = _ZIP_MODE
     info.create_system = 3
-    # Level 3 compresses nearly as well as the default at a third of the time.
-    out.writestr(info, data, compresslevel=3)
+    return info
+
+
+def _add(out: zipfile.ZipFile, name: str, source: Path) -> None:
+    """Stream a file into the package: a big collection never sits in memory whole."""
+    with source.open("rb") as src, out.open(_entry(name), "w") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _add_bytes(out: zipfile.ZipFile, name: str, data: bytes) -> None:
+    out.writestr(_entry(name), data)

@@ -6,9 +6,10 @@ import hashlib
 import multiprocessing
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -79,14 +80,14 @@ class _Context:
 # Below this much Markdown, starting worker processes costs more than it saves.
 PARALLEL_BYTES = 256 * 1024
 
-_FileResult = tuple[Deck, list[Note]] | None
+_Parsed = tuple[tuple[Deck, list[Note]] | None, list[Diagnostic], dict[str, MediaFile]]
 
 
 def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> Package | None:
     """Read, check and render one package; None when its package.yaml is unusable.
 
-    Big packages are parsed by several processes, one contiguous run of files
-    each; results are merged in file order, so the output does not depend on it.
+    Big packages are parsed by several processes, a file at a time; results are
+    merged in file order, so the output does not depend on how many there are.
     """
     meta = _read_meta(folder, diags)
     if meta is None:
@@ -99,20 +100,22 @@ def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> P
             Location(display_path(folder), 0),
             "package has no Markdown files: add a `.md` file with `## ` notes",
         )
-    chunks = _chunks(sources, jobs)
-    args = [(folder, folder.resolve(), meta.id, chunk) for chunk in chunks]
-    if len(chunks) > 1:
+    workers = _workers(sources, jobs)
+    root = folder.resolve()
+    outputs: Iterable[_Parsed]
+    if workers > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(len(chunks), multiprocessing.get_context(method)) as pool:
-            outputs = list(pool.map(_parse_files, *zip(*args, strict=True)))
+        pool = ProcessPoolExecutor(workers, multiprocessing.get_context(method))
+        # One file per task: each result is small to send, and map keeps file order.
+        outputs = pool.map(_parse_file, repeat(folder), repeat(root), repeat(meta.id), sources)
     else:
-        outputs = [_parse_files(*a) for a in args]
-
+        pool = None
+        outputs = (_parse_file(folder, root, meta.id, path) for path in sources)
     decks: dict[tuple[str, ...], Deck] = {}
-    for results, findings, media in outputs:
-        diags.items.extend(findings)
-        package.media.update(media)
-        for parsed in results:
+    try:
+        for parsed, findings, media in outputs:
+            diags.items.extend(findings)
+            package.media.update(media)
             if parsed is None:
                 continue
             deck, notes = parsed
@@ -122,38 +125,27 @@ def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> P
             elif deck.description:
                 known.description = "\n".join(filter(None, (known.description, deck.description)))
             package.notes.extend(notes)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     package.decks = [decks[k] for k in sorted(decks)]
     package.media = dict(sorted(package.media.items()))
     _check_unique_ids(package.notes, diags)
     return package
 
 
-def _chunks(sources: list[Path], jobs: int | None) -> list[list[Path]]:
-    """Split files into contiguous runs of about equal size, one per worker."""
-    sizes = [p.stat().st_size for p in sources]
-    total = sum(sizes)
+def _workers(sources: list[Path], jobs: int | None) -> int:
+    """How many processes to parse with: one unless the package is big or asked for."""
     if jobs is None:
+        total = sum(p.stat().st_size for p in sources)
         jobs = 1 if total < PARALLEL_BYTES else min(os.cpu_count() or 1, 8)
-    jobs = max(1, min(jobs, len(sources)))
-    if jobs == 1:
-        return [sources]
-    chunks: list[list[Path]] = [[]]
-    done = 0
-    for path, size in zip(sources, sizes, strict=True):
-        if chunks[-1] and done >= total * len(chunks) / jobs:
-            chunks.append([])
-        chunks[-1].append(path)
-        done += size
-    return chunks
+    return max(1, min(jobs, len(sources)))
 
 
-def _parse_files(
-    folder: Path, root: Path, package_id: str, paths: list[Path]
-) -> tuple[list[_FileResult], list[Diagnostic], dict[str, MediaFile]]:
-    """Parse a run of a package's deck files (in a worker process for big packages)."""
+def _parse_file(folder: Path, root: Path, package_id: str, path: Path) -> _Parsed:
+    """Parse one deck file with its own findings and media (in a worker for big packages)."""
     ctx = _Context(folder, root, package_id, Diagnostics())
-    results = [_read_deck_file(path, ctx) for path in paths]
-    return results, ctx.diags.items, ctx.media
+    return _read_deck_file(path, ctx), ctx.diags.items, ctx.media
 
 
 def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
