@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +67,8 @@ def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
     return entry
 
 
-def manifest_for(package: Package) -> dict[str, Any]:
-    """The manifest of a built package."""
-    notes = [
-        note_entry(package.meta.id, n, package.note_times.get(n.id, package.mod_time))
-        for n in package.notes
-    ]
+def manifest_header(package: Package) -> dict[str, Any]:
+    """Everything in the manifest except the per-note entries."""
     cards = sum(len(n.cloze_numbers) if n.kind is NoteKind.CLOZE else 1 for n in package.notes)
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -82,15 +79,25 @@ def manifest_for(package: Package) -> dict[str, Any]:
         "source_commit": source_commit(package.folder),
         "modification_time": package.mod_time,
         "totals": {
-            "notes": len(notes),
+            "notes": len(package.notes),
             "cards": cards,
             "basic": sum(1 for n in package.notes if n.kind is NoteKind.BASIC),
             "cloze": sum(1 for n in package.notes if n.kind is NoteKind.CLOZE),
             "retired": sum(1 for n in package.notes if n.retired),
             "media": len(package.media),
         },
-        "notes": sorted(notes, key=lambda e: e["id"]),
     }
+
+
+def note_entries(package: Package) -> Iterator[dict[str, Any]]:
+    """Per-note entries, ordered by note id."""
+    for note in sorted(package.notes, key=lambda n: n.id):
+        yield note_entry(package.meta.id, note, package.note_times.get(note.id, package.mod_time))
+
+
+def manifest_for(package: Package) -> dict[str, Any]:
+    """The whole manifest as one value (small packages and tests)."""
+    return {**manifest_header(package), "notes": list(note_entries(package))}
 
 
 def source_commit(folder: Path) -> str | None:
@@ -110,9 +117,14 @@ def source_commit(folder: Path) -> str | None:
 
 
 def write_manifest(package: Package, target: Path) -> None:
-    """Write the manifest as stable, sorted JSON."""
-    text = json.dumps(manifest_for(package), indent=2, sort_keys=True, ensure_ascii=False)
-    target.write_text(text + "\n", encoding="utf-8")
+    """Write the manifest as stable JSON, one note per line, streamed to keep memory flat."""
+    header = json.dumps(manifest_header(package), indent=2, sort_keys=True, ensure_ascii=False)
+    with target.open("w", encoding="utf-8") as out:
+        out.write(header[:-2] + ',\n  "notes": [')
+        for i, entry in enumerate(note_entries(package)):
+            out.write(",\n    " if i else "\n    ")
+            out.write(json.dumps(entry, sort_keys=True, ensure_ascii=False))
+        out.write("\n  ]\n}\n")
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
