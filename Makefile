@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DECKS := $(BIN)/decks
 
-.PHONY: decks check test lint typecheck bench clean
+.PHONY: decks check test lint typecheck bench release clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,8 @@ check: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(BIN)/ruff check builder tests benchmarks
 	$(BIN)/ruff format --check builder tests benchmarks
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows
 
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
@@ -38,6 +40,10 @@ test: $(VENV)/.test lint typecheck
 
 bench: $(VENV)/.runtime
 	$(BIN)/python benchmarks/bench_build.py
+
+# PREVIOUS=folder-with-the-last-release's-manifests writes release notes against it.
+release: $(VENV)/.runtime
+	$(DECKS) release $(if $(PREVIOUS),--previous $(PREVIOUS))
 
 clean:
 	rm -rf dist .pytest_cache .mypy_cache .ruff_cache

@@ -12,8 +12,10 @@ from pathlib import Path
 import click
 
 from builder.build import build, load
+from builder.diff import diff_paths
 from builder.errors import BuilderError, Diagnostic, OutputError, SourceErrors
 from builder.parse import display_path
+from builder.release import make_release
 
 DECKS_DIR = click.option(
     "--decks-dir",
@@ -61,12 +63,23 @@ def cli() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @JOBS
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder with the previous release's manifests: unchanged notes keep their time.",
+)
 @PACKAGES
 def build_command(
-    decks_dir: Path, out: Path, quiet: bool, jobs: int | None, packages: tuple[str, ...]
+    decks_dir: Path,
+    out: Path,
+    quiet: bool,
+    jobs: int | None,
+    previous: Path | None,
+    packages: tuple[str, ...],
 ) -> None:
-    """Build every package (or the named ones) into OUT/<package>.apkg."""
-    written, findings = build(decks_dir, out, packages, jobs)
+    """Build every package (or the named ones) into OUT/<package>.apkg and its manifest."""
+    written, findings = build(decks_dir, out, packages, jobs, previous)
     _report(findings)
     if not quiet:
         for path in written:
@@ -83,6 +96,50 @@ def check_command(decks_dir: Path, jobs: int | None, packages: tuple[str, ...]) 
     _report(findings)
     notes = sum(len(p.notes) for p in loaded)
     click.echo(f"{len(loaded)} package(s), {notes} notes: no errors")
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the release notes here instead of printing them.",
+)
+def diff_command(old: Path, new: Path, output: Path | None) -> None:
+    """Release notes (Markdown) from two manifests, two .apkg files, or two folders."""
+    text = diff_paths(old, new)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@cli.command("release")
+@DECKS_DIR
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the release files go.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder with the previous release's manifests.",
+)
+def release_command(decks_dir: Path, out: Path, previous: Path | None) -> None:
+    """Build twice and compare, write release notes and SHA256SUMS; show what would ship."""
+    result = make_release(decks_dir, out, previous)
+    click.echo("would publish:")
+    for path in [*result.files, result.sums]:
+        click.echo(f"  {display_path(path)}  ({path.stat().st_size:,} bytes)")
+    click.echo(f"release notes: {display_path(result.notes)}")
+    click.echo("two builds of the same sources are byte-identical")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

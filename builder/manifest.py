@@ -21,7 +21,8 @@ MANIFEST_VERSION = 1
 _CLOZE_RE = re.compile(r"\{\{c([\d,]+)::(.*?)\}\}", re.DOTALL)
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: str) -> str:
+    """A short, stable hash of some text."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
@@ -43,7 +44,7 @@ def heading_text(note: Note) -> str:
 
 def content_hash(fields: list[str], tags: tuple[str, ...] | list[str]) -> str:
     """What a candidate sees of a note: its fields as written to Anki, and its tags."""
-    return _digest(*fields, "\x1d", *sorted(tags))
+    return digest(*fields, "\x1d", *sorted(tags))
 
 
 def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
     }
     if note.kind is NoteKind.CLOZE:
         entry["clozes"] = {
-            str(n): _digest(text) for n, text in cloze_contents(note.front_extra).items()
+            str(n): digest(text) for n, text in cloze_contents(note.front_extra).items()
         }
     if note.retired:
         entry["retired"] = True
