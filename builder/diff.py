@@ -82,7 +82,8 @@ def _apkg_release(path: Path) -> Release:
             ).fetchall()
         finally:
             conn.close()
-    roots = [d for d in decks.values() if "::" not in d["name"]]
+    # genanki's empty collection carries Anki's "Default" deck (id 1); it is not ours.
+    roots = [d for i, d in sorted(decks.items()) if "::" not in d["name"] and i != 1]
     if not roots:
         raise DiffInputError(f"{path}: package has no root deck")
     root = roots[0]
