@@ -1,0 +1,1 @@
+"""The STAR story bank: a candidate's own stories, linted, compiled into a deck and rehearsed."""
