@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DECKS := $(BIN)/decks
 
-.PHONY: decks check test lint typecheck bench release clean
+.PHONY: decks check preview test lint typecheck bench release stories stories-check rehearse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ decks: $(VENV)/.runtime
 	$(DECKS) build
 
 check: $(VENV)/.runtime
-	$(DECKS) check
+	$(DECKS) check --strict
+
+preview: $(VENV)/.runtime
+	$(DECKS) preview
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check builder tests benchmarks
@@ -44,6 +47,16 @@ bench: $(VENV)/.runtime
 # PREVIOUS=folder-with-the-last-release's-manifests writes release notes against it.
 release: $(VENV)/.runtime
 	$(DECKS) release $(if $(PREVIOUS),--previous $(PREVIOUS))
+
+# Your own STAR stories (stories/ is private: see docs/STORIES.md).
+stories: $(VENV)/.runtime
+	$(DECKS) stories build
+
+stories-check: $(VENV)/.runtime
+	$(DECKS) stories check
+
+rehearse: $(VENV)/.runtime
+	$(DECKS) stories rehearse
 
 clean:
 	rm -rf dist .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from builder.manifest import carry_note_times, read_manifest, write_manifest
 from builder.model import Package
 from builder.package import write_apkg
 from builder.parse import PACKAGE_FILE, display_path, read_package
+from builder.progress import Progress
 
 
 def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> list[Path]:
@@ -21,6 +22,7 @@ def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> lis
         diags.error(
             Location(display_path(decks_dir), 0),
             "no such folder: run from the project root, or pass --decks-dir",
+            code="E001",
         )
         return []
     found: list[Path] = []
@@ -31,12 +33,14 @@ def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> lis
             diags.error(
                 Location(display_path(entry), 0),
                 f"folder has Markdown files but no {PACKAGE_FILE}: add one to make it a package",
+                code="E002",
             )
         elif entry.suffix == ".md":
             diags.error(
                 Location(display_path(entry), 0),
                 "deck files belong in a package "
                 f"folder with a {PACKAGE_FILE}, not directly in {decks_dir.name}/",
+                code="E003",
             )
     if names:
         by_name = {p.name: p for p in found}
@@ -45,6 +49,7 @@ def discover(decks_dir: Path, names: tuple[str, ...], diags: Diagnostics) -> lis
                 diags.error(
                     Location(display_path(decks_dir / name), 0),
                     f"no package named `{name}`; packages: {', '.join(sorted(by_name)) or 'none'}",
+                    code="E004",
                 )
         found = [by_name[n] for n in dict.fromkeys(names) if n in by_name]
     return found
@@ -57,7 +62,9 @@ def modification_time(folder: Path, diags: Diagnostics) -> int:
         if env.strip().isdigit():
             return int(env)
         diags.error(
-            Location("SOURCE_DATE_EPOCH", 0), f"must be whole seconds since 1970, not `{env}`"
+            Location("SOURCE_DATE_EPOCH", 0),
+            f"must be whole seconds since 1970, not `{env}`",
+            code="E005",
         )
         return 0
     newest_file = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()), default=0)
@@ -81,13 +88,16 @@ def _git(folder: Path, *args: str) -> str:
 
 
 def load(
-    decks_dir: Path, names: tuple[str, ...] = (), jobs: int | None = None
+    decks_dir: Path,
+    names: tuple[str, ...] = (),
+    jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Package], list[Diagnostic]]:
     """Read and check every selected package; raise SourceErrors if any has an error."""
     diags = Diagnostics()
     packages: list[Package] = []
     for folder in discover(decks_dir, names, diags):
-        package = read_package(folder, diags, jobs)
+        package = read_package(folder, diags, jobs, progress)
         if package is not None:
             packages.append(package)
     _check_distinct_ids(packages, diags)
@@ -106,6 +116,7 @@ def _check_distinct_ids(packages: list[Package], diags: Diagnostics) -> None:
                 Location(display_path(package.folder / PACKAGE_FILE), 1),
                 f"package id `{package.meta.id}` is also used by "
                 f"{display_path(first.folder / PACKAGE_FILE)}",
+                code="E006",
             )
 
 
@@ -117,12 +128,15 @@ def _carry_previous(package: Package, previous: Path, diags: Diagnostics) -> Non
     try:
         manifest = read_manifest(path)
     except (OSError, ValueError) as e:
-        diags.error(Location(display_path(path), 0), f"cannot read previous manifest: {e}")
+        diags.error(
+            Location(display_path(path), 0), f"cannot read previous manifest: {e}", code="E007"
+        )
         return
     if manifest.get("id") != package.meta.id:
         diags.error(
             Location(display_path(path), 0),
             f"previous manifest is for package id `{manifest.get('id')}`, not `{package.meta.id}`",
+            code="E007",
         )
         return
     carry_note_times(package, manifest)
@@ -134,13 +148,14 @@ def build(
     names: tuple[str, ...] = (),
     jobs: int | None = None,
     previous: Path | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Build packages into `out_dir`; nothing there changes unless every package succeeds.
 
     `previous` is a folder with the previous release's manifests: notes unchanged
     since then keep their old modification time.
     """
-    packages, findings = load(decks_dir, names, jobs)
+    packages, findings = load(decks_dir, names, jobs, progress)
     diags = Diagnostics()
     for package in packages:
         package.mod_time = modification_time(package.folder, diags)
@@ -156,12 +171,16 @@ def build(
         raise OutputError(f"cannot write next to {display_path(out_dir)}: {e.strerror}") from e
     try:
         staged = []
-        for package in packages:
+        for done, package in enumerate(packages):
+            if progress is not None:
+                progress("writing", done, len(packages))
             target = scratch / f"{package.name}.apkg"
             write_apkg(package, target)
             manifest = scratch / f"{package.name}.manifest.json"
             write_manifest(package, manifest)
             staged += [target, manifest]
+        if progress is not None:
+            progress("writing", len(packages), len(packages))
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
         for path in staged:

@@ -52,7 +52,8 @@ class ScanResult:
 
     text: str
     clozes: list[Cloze]
-    errors: list[tuple[int, str]]
+    errors: list[tuple[int, str, str]]
+    """(line, message, code) of every problem found."""
 
 
 def scan(text: str, first_line: int = 1) -> ScanResult:
@@ -67,7 +68,7 @@ class _Scanner:
 
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
-        self.errors: list[tuple[int, str]] = []
+        self.errors: list[tuple[int, str, str]] = []
         self.clozes: list[Cloze] = []
         self.fence: str | None = None  # the fence that opened the current code block
         self.ticks = 0  # length of the backtick run that opened the current code span
@@ -82,7 +83,7 @@ class _Scanner:
             where = text.count("\n", 0, reserved.start()) + self.first_line
             code = ord(reserved.group())
             self.errors.append(
-                (where, f"private-use character U+{code:04X} is reserved by the builder")
+                (where, f"private-use character U+{code:04X} is reserved by the builder", "E210")
             )
             # Neutralize them so no later stage mistakes them for cloze markers.
             return ScanResult(_RESERVED_RE.sub("\ufffd", text), [], self.errors)
@@ -92,7 +93,9 @@ class _Scanner:
 
     def _close_dangling(self, reason: str) -> None:
         if self.open_line:
-            self.errors.append((self.open_line, f"cloze is not closed with `}}}}` {reason}"))
+            self.errors.append(
+                (self.open_line, f"cloze is not closed with `}}}}` {reason}", "E201")
+            )
             self.open_line = 0
 
     def _line(self, line: str, number: int) -> str:
@@ -155,6 +158,7 @@ class _Scanner:
                             number,
                             f"`{m.group()}` looks like a cloze but is not one: "
                             "write `{{c1::text}}`, or `\\{{` for literal braces",
+                            "E205",
                         )
                     )
                 continue
@@ -190,7 +194,9 @@ class _Scanner:
     def _open(self, m: re.Match[str], number: int, heading: bool) -> bool:
         """Start a cloze; False when it must be skipped (and was reported)."""
         if heading:
-            self.errors.append((number, "clozes belong in the note's body, not in its heading"))
+            self.errors.append(
+                (number, "clozes belong in the note's body, not in its heading", "E206")
+            )
             return False
         if self.open_line:
             self.errors.append(
@@ -198,6 +204,7 @@ class _Scanner:
                     number,
                     "nested cloze: clozes cannot contain clozes "
                     f"(the cloze from line {self.open_line} is still open)",
+                    "E202",
                 )
             )
             return False
@@ -207,10 +214,10 @@ class _Scanner:
         else:
             ordinals = tuple(sorted({int(n) for n in ords_text.split(",")}))
             if ordinals[0] < 1:
-                self.errors.append((number, "cloze numbers start at 1 (`{{c1::…}}`)"))
+                self.errors.append((number, "cloze numbers start at 1 (`{{c1::…}}`)", "E204"))
                 return False
         if len(self.clozes) >= MAX_CLOZES:
-            self.errors.append((number, "too many clozes in one file"))
+            self.errors.append((number, "too many clozes in one file", "E209"))
             return False
         self.highest = max(self.highest, ordinals[-1])
         self.clozes.append(Cloze(ordinals, number))
@@ -219,7 +226,7 @@ class _Scanner:
 
     def _require_content(self) -> None:
         if not self.has_content:
-            self.errors.append((self.open_line, "empty cloze: a cloze must hide some text"))
+            self.errors.append((self.open_line, "empty cloze: a cloze must hide some text", "E203"))
 
 
 def restore(html: str, clozes: list[Cloze]) -> str:

@@ -33,6 +33,10 @@ class Diagnostic:
     location: Location
     message: str
     severity: Severity = Severity.ERROR
+    code: str = ""
+    """Stable rule code (`E104`, `D102`), as printed by `decks check`."""
+    column: int = 0
+    """1-based column of the finding on its line; 0 when not known."""
 
     def __str__(self) -> str:
         tag = "" if self.severity is Severity.ERROR else "warning: "
@@ -45,13 +49,13 @@ class Diagnostics:
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
 
-    def error(self, location: Location, message: str) -> None:
+    def error(self, location: Location, message: str, code: str = "", column: int = 0) -> None:
         """Record an error."""
-        self.items.append(Diagnostic(location, message, Severity.ERROR))
+        self.items.append(Diagnostic(location, message, Severity.ERROR, code, column))
 
-    def warning(self, location: Location, message: str) -> None:
+    def warning(self, location: Location, message: str, code: str = "", column: int = 0) -> None:
         """Record a warning."""
-        self.items.append(Diagnostic(location, message, Severity.WARNING))
+        self.items.append(Diagnostic(location, message, Severity.WARNING, code, column))
 
     @property
     def errors(self) -> list[Diagnostic]:

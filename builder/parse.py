@@ -19,10 +19,11 @@ from markdown_it.token import Token
 from builder import cloze, render
 from builder.errors import Diagnostic, Diagnostics, Location
 from builder.model import Deck, MediaFile, Note, NoteKind, Package, PackageMeta
+from builder.progress import Progress
 from builder.yamlmeta import Entry, YamlProblem, load_mapping
 
 PACKAGE_FILE = "package.yaml"
-PACKAGE_KEYS = ("id", "title", "version", "description")
+PACKAGE_KEYS = ("id", "title", "version", "description", "lint")
 FRONT_MATTER_KEYS = ("deck", "tags")
 PACKAGE_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 NOTE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -54,11 +55,13 @@ def slugify(text: str) -> str:
 def check_tag(tag: str, where: Location, diags: Diagnostics) -> bool:
     """Report a tag Anki cannot store as one tag."""
     if not tag:
-        diags.error(where, "empty tag")
+        diags.error(where, "empty tag", code="E106")
         return False
     if any(c.isspace() for c in tag):
         diags.error(
-            where, f"tag `{tag}` contains a space: Anki would split it; use `-` or `::` instead"
+            where,
+            f"tag `{tag}` contains a space: Anki would split it; use `-` or `::` instead",
+            code="E107",
         )
         return False
     return True
@@ -83,7 +86,9 @@ PARALLEL_BYTES = 256 * 1024
 _Parsed = tuple[tuple[Deck, list[Note]] | None, list[Diagnostic], dict[str, MediaFile]]
 
 
-def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> Package | None:
+def read_package(
+    folder: Path, diags: Diagnostics, jobs: int | None = None, progress: Progress | None = None
+) -> Package | None:
     """Read, check and render one package; None when its package.yaml is unusable.
 
     Big packages are parsed by several processes, a file at a time; results are
@@ -99,6 +104,7 @@ def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> P
         diags.error(
             Location(display_path(folder), 0),
             "package has no Markdown files: add a `.md` file with `## ` notes",
+            code="E016",
         )
     workers = _workers(sources, jobs)
     root = folder.resolve()
@@ -112,8 +118,13 @@ def read_package(folder: Path, diags: Diagnostics, jobs: int | None = None) -> P
         pool = None
         outputs = (_parse_file(folder, root, meta.id, path) for path in sources)
     decks: dict[tuple[str, ...], Deck] = {}
+    stage = f"reading {package.name}"
+    if progress is not None:
+        progress(stage, 0, len(sources))
     try:
-        for parsed, findings, media in outputs:
+        for done, (parsed, findings, media) in enumerate(outputs, start=1):
+            if progress is not None:
+                progress(stage, done, len(sources))
             diags.items.extend(findings)
             package.media.update(media)
             if parsed is None:
@@ -158,7 +169,7 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
     try:
         entries = load_mapping(text, 1)
     except YamlProblem as e:
-        diags.error(Location(where, e.line), e.message)
+        diags.error(Location(where, e.line), e.message, code="E010")
         return None
     ok = True
     for key, entry in entries.items():
@@ -166,18 +177,31 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
             diags.error(
                 Location(where, entry.line),
                 f"unknown key `{key}`; expected one of: {', '.join(PACKAGE_KEYS)}",
+                code="E011",
             )
             ok = False
     values: dict[str, str] = {}
     for key in PACKAGE_KEYS:
         item = entries.get(key)
+        if key == "lint":
+            # Settings for `decks check`, whose keys builder/lint.py validates; a build needs none.
+            if item is not None and item.value is not None and not isinstance(item.value, dict):
+                diags.error(
+                    Location(where, item.line),
+                    "`lint` must be a mapping of settings such as `max-clozes: 8`",
+                    code="E017",
+                )
+                ok = False
+            continue
         if item is None:
             if key != "description":
-                diags.error(Location(where, 1), f"missing required key `{key}`")
+                diags.error(Location(where, 1), f"missing required key `{key}`", code="E012")
                 ok = False
             continue
         if item.raw is None or item.value is None:
-            diags.error(Location(where, item.line), f"`{key}` must be a single text value")
+            diags.error(
+                Location(where, item.line), f"`{key}` must be a single text value", code="E013"
+            )
             ok = False
             continue
         values[key] = item.raw.strip()
@@ -186,6 +210,7 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
         diags.error(
             Location(where, entries["id"].line),
             f"package id `{pid}` must be lowercase letters, digits and `-`",
+            code="E014",
         )
         ok = False
     title = values.get("title", "")
@@ -193,6 +218,7 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
         diags.error(
             Location(where, entries["title"].line),
             "title must be non-empty and must not contain `::`",
+            code="E015",
         )
         ok = False
     if not ok:
@@ -206,7 +232,7 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as e:
-        diags.error(Location(where, 0), f"cannot read file: {e.strerror}")
+        diags.error(Location(where, 0), f"cannot read file: {e.strerror}", code="E020")
         return None
     try:
         text = data.decode("utf-8")
@@ -215,6 +241,7 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
         diags.error(
             Location(where, line),
             f"file is not valid UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
+            code="E021",
         )
         return None
     if text.startswith("\ufeff"):
@@ -227,6 +254,7 @@ def _read_text(path: Path, diags: Diagnostics) -> str | None:
         diags.error(
             Location(where, line),
             f"control character U+{ord(bad.group()):04X} is not allowed; delete it",
+            code="E022",
         )
         return None
     return text
@@ -243,12 +271,14 @@ def _split_front_matter(
         if lines[end].rstrip() in ("---", "..."):
             break
     else:
-        diags.error(Location(where, 1), "front matter starts with `---` but is never closed")
+        diags.error(
+            Location(where, 1), "front matter starts with `---` but is never closed", code="E024"
+        )
         return None
     try:
         entries = load_mapping("\n".join(lines[1:end]), 2)
     except YamlProblem as e:
-        diags.error(Location(where, e.line), e.message)
+        diags.error(Location(where, e.line), e.message, code="E025")
         return None
     return entries, "\n" * (end + 1) + "\n".join(lines[end + 1 :])
 
@@ -261,7 +291,9 @@ def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None
     if text is None:
         return None
     if not text.strip():
-        diags.error(Location(where, 1), "file is empty: add a `# Title` and `## ` notes")
+        diags.error(
+            Location(where, 1), "file is empty: add a `# Title` and `## ` notes", code="E023"
+        )
         return None
     split = _split_front_matter(text, where, diags)
     if split is None:
@@ -277,22 +309,29 @@ def _read_deck_file(path: Path, ctx: _Context) -> tuple[Deck, list[Note]] | None
                 loc,
                 f"unknown front-matter key `{key}`; expected one of: "
                 f"{', '.join(FRONT_MATTER_KEYS)}",
+                code="E026",
             )
         elif key == "deck":
             if not isinstance(entry.value, str) or not entry.value.strip():
-                diags.error(loc, "`deck` must be a deck name such as `Technical::Threat Modeling`")
+                diags.error(
+                    loc,
+                    "`deck` must be a deck name such as `Technical::Threat Modeling`",
+                    code="E027",
+                )
             else:
                 deck_name = entry.value
         else:
             values = [entry.value] if isinstance(entry.value, str) else entry.value
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                diags.error(loc, "`tags` must be a list of tags such as `[aws, threat-model]`")
+                diags.error(
+                    loc, "`tags` must be a list of tags such as `[aws, threat-model]`", code="E028"
+                )
                 continue
             file_tags.extend(t for t in values if check_tag(t, loc, diags))
 
     scanned = cloze.scan(body)
-    for line, message in scanned.errors:
-        diags.error(Location(where, line), message)
+    for line, message, code in scanned.errors:
+        diags.error(Location(where, line), message, code=code)
     env: dict[str, Any] = {}
     tokens = MD.parse(scanned.text, env)
     return _FileWalker(path, where, ctx, scanned.clozes, env, body.split("\n")).walk(
@@ -351,6 +390,7 @@ class _FileWalker:
                         self.loc(line + 1),
                         "a `---` or `===` line right under text turns the text "
                         "into a heading: put a blank line before it",
+                        code="E033",
                     )
                 elif token.tag == "h2":
                     raw_notes.append(_RawNote(tokens[i + 1], line))
@@ -360,6 +400,7 @@ class _FileWalker:
                     self.diags.error(
                         self.loc(line),
                         "a file has one `# ` title, before its first note; use `##` for notes",
+                        code="E032",
                     )
                 i += 3
                 continue
@@ -375,20 +416,26 @@ class _FileWalker:
             deck_name = title.content.strip()
         if not deck_name:
             self.diags.error(
-                self.loc(1), "the file names no deck: add `deck:` front matter or a `# Title` line"
+                self.loc(1),
+                "the file names no deck: add `deck:` front matter or a `# Title` line",
+                code="E029",
             )
             return None
         parts = tuple(p.strip() for p in deck_name.split("::"))
         if not all(parts):
-            self.diags.error(self.loc(1), f"deck name `{deck_name}` has an empty part")
+            self.diags.error(self.loc(1), f"deck name `{deck_name}` has an empty part", code="E030")
             return None
         if not raw_notes:
             self.diags.error(
-                self.loc(1), "the file has no notes: each note starts with a `## ` heading"
+                self.loc(1),
+                "the file has no notes: each note starts with a `## ` heading",
+                code="E031",
             )
         if cloze.MARKER_RE.search("".join(t.content for t in intro)):
             line = next((t.map[0] + 1 for t in intro if t.map), 1)
-            self.diags.error(self.loc(line), "clozes belong in a note, after a `## ` heading")
+            self.diags.error(
+                self.loc(line), "clozes belong in a note, after a `## ` heading", code="E034"
+            )
         description, raw_html = self._render_blocks(intro)
         deck = Deck(parts, self.loc(1), render.finish(description, raw_html=raw_html, clozes=[]))
         notes = [n for n in (self._note(r, parts, file_tags) for r in raw_notes) if n]
@@ -414,6 +461,7 @@ class _FileWalker:
                         self.loc(_line(token)),
                         f"unknown code language `{lang}`: use a "
                         "Pygments language name, or none for plain text",
+                        code="E301",
                     )
             elif kind == "html_block":
                 raw_html = True
@@ -443,6 +491,7 @@ class _FileWalker:
             self.diags.error(
                 self.loc(line),
                 f"image `{src}` is outside the package folder; copy it into the package",
+                code="E302",
             )
             return None
         known = ctx.media_by_path.get(target)
@@ -450,7 +499,9 @@ class _FileWalker:
             return known
         if not target.is_file():
             self.diags.error(
-                self.loc(line), f"image `{src}` not found (looked for {display_path(target)})"
+                self.loc(line),
+                f"image `{src}` not found (looked for {display_path(target)})",
+                code="E303",
             )
             return None
         digest = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
@@ -475,18 +526,22 @@ class _FileWalker:
             _strip_heading_id(heading, m.group())
             if not NOTE_ID_RE.match(note_id):
                 self.diags.error(
-                    loc, f"note id `{note_id}` may only use letters, digits, `.`, `_` and `-`"
+                    loc,
+                    f"note id `{note_id}` may only use letters, digits, `.`, `_` and `-`",
+                    code="E101",
                 )
                 return None
             for flag in m.group(2).split():
                 if flag not in HEADING_FLAGS:
                     self.diags.error(
-                        loc, f"unknown heading flag `{flag}`; expected: {', '.join(HEADING_FLAGS)}"
+                        loc,
+                        f"unknown heading flag `{flag}`; expected: {', '.join(HEADING_FLAGS)}",
+                        code="E102",
                     )
                     return None
                 retired = True
         if not content.strip():
-            self.diags.error(loc, "note heading is empty: the heading is the prompt")
+            self.diags.error(loc, "note heading is empty: the heading is the prompt", code="E103")
             return None
 
         body = raw.body
@@ -499,7 +554,9 @@ class _FileWalker:
             line = body[0].map[0] + 1 if body[0].map else raw.line
             tag_text = body[1].content[len("tags:") :]
             if "\n" in tag_text:
-                self.diags.error(self.loc(line), "put a blank line after the `tags:` line")
+                self.diags.error(
+                    self.loc(line), "put a blank line after the `tags:` line", code="E105"
+                )
             for tag in (t.strip() for t in tag_text.split(",")):
                 if check_tag(tag, self.loc(line), self.diags) and tag not in tags:
                     tags.append(tag)
@@ -519,6 +576,7 @@ class _FileWalker:
             self.diags.error(
                 self.loc(line),
                 "clozes after `---` are never hidden: move them above the `---` line",
+                code="E207",
             )
         numbers = cloze.ordinals_in(main_html, self.clozes)
         for bad in cloze.unbalanced_clozes(main_html, self.clozes):
@@ -527,6 +585,7 @@ class _FileWalker:
                 "cloze starts inside Markdown formatting and ends "
                 "outside it (or the reverse): put the whole "
                 "`**…**`, link or code span inside the cloze",
+                code="E208",
             )
         kind = NoteKind.CLOZE if numbers else NoteKind.BASIC
         if kind is NoteKind.BASIC:
@@ -536,6 +595,7 @@ class _FileWalker:
                     loc,
                     "note has no answer: write it under the heading"
                     + (", after the `---` line" if split is not None else ""),
+                    code="E108",
                 )
         else:
             front_extra, back = main_html, after_html
@@ -610,5 +670,7 @@ def _check_unique_ids(notes: list[Note], diags: Diagnostics) -> None:
         if first is not note:
             how = "" if note.explicit_id else " (derived from the heading: pin a `{#id}`)"
             diags.error(
-                note.location, f"duplicate note id `{note.id}`{how}; first used at {first.location}"
+                note.location,
+                f"duplicate note id `{note.id}`{how}; first used at {first.location}",
+                code="E104",
             )

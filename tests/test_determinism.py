@@ -161,6 +161,6 @@ def test_parallel_parsing_reports_the_same_errors(tmp_path: Path) -> None:
             check=False,
         )
         assert done.returncode == 1
-        outputs.append(done.stderr)
+        outputs.append(done.stdout + done.stderr)
     assert outputs[0] == outputs[1]
-    assert "decks/pkg/b.md:3: duplicate note id `q`" in outputs[0]
+    assert "decks/pkg/b.md:3:1: E104 duplicate note id `q`" in outputs[0]
