@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,7 +60,8 @@ def modification_time(folder: Path, diags: Diagnostics) -> int:
     """Note modification time: SOURCE_DATE_EPOCH, else the package's last commit time."""
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env is not None:
-        if env.strip().isdigit():
+        # ASCII digits only, and a time SQLite can store (`'²'.isdigit()` is true).
+        if re.fullmatch(r"[0-9]{1,11}", env.strip()):
             return int(env)
         diags.error(
             Location("SOURCE_DATE_EPOCH", 0),
@@ -182,6 +184,10 @@ def build(
         if progress is not None:
             progress("writing", len(packages), len(packages))
         out_dir.mkdir(parents=True, exist_ok=True)
+        for path in staged:
+            # Find what would stop a rename before the first one, so a failure changes nothing.
+            if (out_dir / path.name).is_dir():
+                raise IsADirectoryError(21, "a folder is in the way", str(out_dir / path.name))
         written = []
         for path in staged:
             # Same filesystem, so each rename is atomic: a reader sees old or new, never half.
@@ -190,7 +196,8 @@ def build(
             if final.suffix == ".apkg":
                 written.append(final)
     except OSError as e:
-        raise OutputError(f"cannot write {display_path(out_dir)}: {e.strerror or e}") from e
+        where = display_path(Path(e.filename)) if e.filename else display_path(out_dir)
+        raise OutputError(f"cannot write {where}: {e.strerror or e}") from e
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return written, findings

@@ -366,7 +366,10 @@ def diff_command(old: Path, new: Path, output: Path | None, quiet: bool, verbose
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise OutputError(f"cannot write {display_path(output)}: {e.strerror or e}") from e
         if verbose:
             click.echo(f"wrote {display_path(output)}", err=True)
 

@@ -97,7 +97,8 @@ def _apkg_release(path: Path) -> Release:
         is_cloze = mid == CLOZE.id
         clozes = cloze_contents(fields[1]) if is_cloze else {}
         note_id = fields[-1]
-        prompt = " ".join(html.unescape(_TAG_RE.sub(" ", fields[0])).split())
+        # A basic note's Front is its prompt, then any code shown with it: keep the prompt.
+        prompt = " ".join(html.unescape(_TAG_RE.sub(" ", fields[0].split("\n", 1)[0])).split())
         notes[note_id] = NoteState(
             note_id,
             deck,
@@ -216,7 +217,17 @@ def render_markdown(result: ReleaseDiff) -> str:
 def diff_paths(old: Path, new: Path) -> str:
     """Release notes for two files, or for two folders of manifests (package by package)."""
     if old.is_dir() and new.is_dir():
+        if not any(new.glob("*.manifest.json")):
+            raise DiffInputError(f"{new}: no *.manifest.json files to compare")
         parts = []
+        for gone in sorted(old.glob("*.manifest.json")):
+            if not (new / gone.name).is_file():
+                release = read_release(gone)
+                parts.append(
+                    f"## {release.title}\n\nPackage removed: its {len(release.notes)} "
+                    "notes stay in candidates' collections (importing never deletes). "
+                    "Retire its notes in a last release instead.\n"
+                )
         for manifest in sorted(new.glob("*.manifest.json")):
             before = old / manifest.name
             if before.is_file():
@@ -230,5 +241,5 @@ def diff_paths(old: Path, new: Path) -> str:
         return "\n".join(parts)
     for path in (old, new):
         if not path.is_file():
-            raise DiffInputError(f"{path}: no such file")
+            raise DiffInputError(f"{path}: compare two files or two folders of manifests")
     return render_markdown(diff(read_release(old), read_release(new)))

@@ -47,8 +47,8 @@ def content_hash(fields: list[str], tags: tuple[str, ...] | list[str]) -> str:
     return digest(*fields, "\x1d", *sorted(tags))
 
 
-def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
-    """One note's line in the manifest."""
+def note_entry(package_id: str, note: Note, mod_time: int, source: str) -> dict[str, Any]:
+    """One note's line in the manifest; `source` is its place relative to the decks folder."""
     entry: dict[str, Any] = {
         "id": note.id,
         "guid": note_guid(package_id, note.id),
@@ -57,7 +57,7 @@ def note_entry(package_id: str, note: Note, mod_time: int) -> dict[str, Any]:
         "content": content_hash(note_fields(note), note.tags),
         "mod": mod_time,
         "prompt": heading_text(note),
-        "source": str(note.location),
+        "source": source,
     }
     if note.kind is NoteKind.CLOZE:
         entry["clozes"] = {
@@ -92,13 +92,12 @@ def manifest_header(package: Package) -> dict[str, Any]:
 
 def note_entries(package: Package) -> Iterator[dict[str, Any]]:
     """Per-note entries, ordered by note id."""
+    # Places relative to the decks folder, so manifests do not depend on the working directory.
+    decks_dir = package.folder.resolve().parent
     for note in sorted(package.notes, key=lambda n: n.id):
-        yield note_entry(package.meta.id, note, package.note_times.get(note.id, package.mod_time))
-
-
-def manifest_for(package: Package) -> dict[str, Any]:
-    """The whole manifest as one value (small packages and tests)."""
-    return {**manifest_header(package), "notes": list(note_entries(package))}
+        path = Path(note.location.path).resolve().relative_to(decks_dir).as_posix()
+        when = package.note_times.get(note.id, package.mod_time)
+        yield note_entry(package.meta.id, note, when, f"{path}:{note.location.line}")
 
 
 def source_commit(folder: Path) -> str | None:
@@ -129,8 +128,19 @@ def write_manifest(package: Package, target: Path) -> None:
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
-    """Load a manifest written by `write_manifest`."""
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    """Load a manifest written by `write_manifest`; ValueError when it is not one."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("notes"), list):
+        raise ValueError("not a manifest: expected an object with a `notes` list")
+    for entry in data["notes"]:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("id"), str)
+            and isinstance(entry.get("content"), str)
+            and isinstance(entry.get("mod"), int)
+            and isinstance(entry.get("deck"), str)
+        ):
+            raise ValueError(f"not a manifest: malformed note entry {json.dumps(entry)[:80]}")
     return data
 
 
@@ -140,8 +150,14 @@ def carry_note_times(package: Package, previous: dict[str, Any]) -> None:
     Anki overwrites a candidate's own edit of a note only when the package's time
     for that note is newer than the edit; unchanged notes must not look newer.
     """
-    before = {e["id"]: e for e in previous.get("notes", [])}
+    before = {e["id"]: e for e in previous["notes"]}
     for note in package.notes:
         old = before.get(note.id)
-        if old and old.get("content") == content_hash(note_fields(note), note.tags):
-            package.note_times[note.id] = int(old.get("mod", package.mod_time))
+        if old is None:
+            continue
+        if old["content"] == content_hash(note_fields(note), note.tags):
+            package.note_times[note.id] = old["mod"]
+        elif old["mod"] >= package.mod_time:
+            # Changed, but by something outside the package folder (the builder, say):
+            # it must still look newer than what candidates imported.
+            package.note_times[note.id] = old["mod"] + 1

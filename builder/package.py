@@ -128,10 +128,14 @@ def write_apkg(package: Package, target: Path) -> None:
             )
             # genanki stamps every note with one time; a note unchanged since the previous
             # release keeps its older time, so Anki leaves the candidate's own edits alone.
-            conn.executemany(
-                "UPDATE notes SET mod = ? WHERE guid = ?",
-                [(t, note_guid(pid, nid)) for nid, t in sorted(package.note_times.items())],
-            )
+            if package.note_times:
+                # Without an index each update scans every note: quadratic at 10,000 notes.
+                conn.execute("CREATE INDEX decks_guid ON notes (guid)")
+                conn.executemany(
+                    "UPDATE notes SET mod = ? WHERE guid = ?",
+                    [(t, note_guid(pid, nid)) for nid, t in sorted(package.note_times.items())],
+                )
+                conn.execute("DROP INDEX decks_guid")
             conn.commit()
         finally:
             conn.close()

@@ -33,6 +33,14 @@ RETIRED_TAG = "retired"
 RETIRED_DECK = ("Retired",)
 URL_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_RAW_IMG_RE = re.compile(
+    r"""<img\b[^>]*?\bsrc\s*=\s*["']?(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"'\s>]+)""", re.IGNORECASE
+)
+# A cloze marker inside a tag (a link's address or title, an image's text) or
+# percent-encoded in a URL: Anki would show markup or hide nothing.
+_MARKER_IN_TAG_RE = re.compile(
+    "<[^>]*[\U000f0000-\U000ffffd\ue001\ue002][^>]*>|%F3%B[0-F]|%EE%80%8[12]", re.IGNORECASE
+)
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MD = render.make_markdown()
@@ -95,8 +103,10 @@ def read_package(
     merged in file order, so the output does not depend on how many there are.
     """
     meta = _read_meta(folder, diags)
+    usable = meta is not None
     if meta is None:
-        return None
+        # Read the deck files anyway, so all of a run's errors are reported together.
+        meta = PackageMeta("unusable", folder.name, "0", "")
     package = Package(folder=folder, name=folder.name, meta=meta, description_html="")
     package.description_html = render_markdown(meta.description)
     sources = sorted(p for p in folder.rglob("*.md") if p.is_file())
@@ -142,7 +152,7 @@ def read_package(
     package.decks = [decks[k] for k in sorted(decks)]
     package.media = dict(sorted(package.media.items()))
     _check_unique_ids(package.notes, diags)
-    return package
+    return package if usable else None
 
 
 def _workers(sources: list[Path], jobs: int | None) -> int:
@@ -455,6 +465,13 @@ class _FileWalker:
                 if token.children:
                     raw_html |= self._check_inline(token.children, token)
             elif kind == "fence":
+                if not self._fence_closed(token):
+                    self.diags.error(
+                        self.loc(_line(token)),
+                        "code fence opened here is never closed, so every note after it "
+                        f"becomes code: end it with a line of {token.markup}",
+                        code="E304",
+                    )
                 lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
                 if not render.known_language(lang):
                     self.diags.error(
@@ -465,7 +482,28 @@ class _FileWalker:
                     )
             elif kind == "html_block":
                 raw_html = True
+                self._check_raw_images(token.content, token)
         return raw_html
+
+    def _fence_closed(self, token: Token) -> bool:
+        """Whether a fence ends on a closing fence line (markdown-it runs an open one to EOF)."""
+        if not token.map:
+            return True
+        last = (
+            self.lines[token.map[1] - 1].lstrip(" >\t") if token.map[1] > token.map[0] + 1 else ""
+        )
+        char, size = token.markup[0], len(token.markup)
+        return last.rstrip().startswith(char * size) and not last.rstrip().strip(char)
+
+    def _check_raw_images(self, html: str, block: Token) -> None:
+        """Raw `<img>` tags are not embedded: a local path would show a broken image."""
+        for m in _RAW_IMG_RE.finditer(html):
+            self.diags.error(
+                self.loc(_line(block)),
+                f"raw `<img>` with the local path `{m.group(1)}` is not embedded: write "
+                f"`![description]({m.group(1)})` instead",
+                code="E305",
+            )
 
     def _check_inline(self, children: list[Token], block: Token) -> bool:
         """Embed the images of one inline block; report whether it holds raw HTML."""
@@ -474,6 +512,7 @@ class _FileWalker:
             kind = child.type
             if kind == "html_inline":
                 raw_html = True
+                self._check_raw_images(child.content, block)
             elif kind == "image":
                 src = str(child.attrs.get("src", ""))
                 if src and not URL_SCHEME_RE.match(src):
@@ -562,7 +601,7 @@ class _FileWalker:
                     tags.append(tag)
             body = body[3:]
 
-        split = next((k for k, t in enumerate(body) if t.type == "hr" and t.level == 0), None)
+        split = next((k for k, t in enumerate(body) if _is_separator(t)), None)
         main = body if split is None else body[:split]
         after = [] if split is None else body[split + 1 :]
         heading_html = self._check_inline(heading.children or [], heading)
@@ -579,6 +618,13 @@ class _FileWalker:
                 code="E207",
             )
         numbers = cloze.ordinals_in(main_html, self.clozes)
+        if _MARKER_IN_TAG_RE.search(prompt) or _MARKER_IN_TAG_RE.search(main_html):
+            self.diags.error(
+                loc,
+                "a cloze inside a link's address or title, or an image's description, "
+                "cannot be hidden: put the whole link or image inside the cloze",
+                code="E211",
+            )
         for bad in cloze.unbalanced_clozes(main_html, self.clozes):
             self.diags.error(
                 self.loc(bad),
@@ -622,6 +668,11 @@ class _FileWalker:
             retired=retired,
             source="\n".join(self.lines[raw.line - 1 : raw.end]).rstrip(),
         )
+
+
+def _is_separator(token: Token) -> bool:
+    """A top-level `---` line; `***` and `___` stay ordinary rules."""
+    return token.type == "hr" and token.level == 0 and set(token.markup) == {"-"}
 
 
 def _line(token: Token) -> int:

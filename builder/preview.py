@@ -28,6 +28,7 @@ from builder.parse import display_path
 from builder.progress import Progress
 
 INDEX = "index.html"
+STAMP = ".decks-preview"  # marks a folder as a preview, so a later run may replace it whole
 TITLE = "Deck preview"
 
 
@@ -127,6 +128,12 @@ def build_preview(
     progress: Progress | None = None,
 ) -> PreviewResult:
     """Write the preview site to `out_dir`, replacing what was there only on success."""
+    if out_dir.exists() and not (out_dir / STAMP).is_file():
+        # The whole folder is replaced: never take a folder that is not a preview of ours.
+        raise OutputError(
+            f"{display_path(out_dir)} exists and is not a preview written by `decks preview`; "
+            "choose another --out"
+        )
     packages, findings = load(decks_dir, names, jobs, progress)
     text, count = page(packages)
     parent = out_dir.resolve().parent
@@ -138,6 +145,7 @@ def build_preview(
     old = None
     try:
         (scratch / INDEX).write_text(text, encoding="utf-8")
+        (scratch / STAMP).write_text("written by `decks preview`; replaced on each run\n")
         for package in packages:
             for media in package.media.values():
                 shutil.copyfile(media.source, scratch / media.name)

@@ -221,7 +221,10 @@ def finish(html: str, *, raw_html: bool, clozes: list[cloze.Cloze]) -> str:
     if raw_html:
         html = sanitize(html)
     html = protect(html).strip()
-    return cloze.restore(html, clozes) if clozes else html
+    if not clozes:
+        return html
+    # Anki ends a cloze at the first `}}`: a `}` just before our close would end it early.
+    return cloze.restore(html.replace("}" + cloze.CLOSE, "&#125;" + cloze.CLOSE), clozes)
 
 
 def pygments_css(style: str, prefixes: list[str]) -> str:

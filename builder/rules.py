@@ -74,9 +74,12 @@ STRUCTURAL = (
     Rule("E208", "cloze-crosses-formatting", _E, "a cloze starts and ends in different markup"),
     Rule("E209", "too-many-clozes-in-file", _E, "more clozes in one file than the builder handles"),
     Rule("E210", "reserved-character", _E, "a private-use character the builder reserves"),
+    Rule("E211", "cloze-in-attribute", _E, "a cloze inside a link address, title or image text"),
     Rule("E301", "unknown-language", _E, "a fenced code block names an unknown language"),
     Rule("E302", "image-outside-package", _E, "an image path leads outside the package"),
     Rule("E303", "image-not-found", _E, "an image file does not exist"),
+    Rule("E304", "unclosed-fence", _E, "a code fence is never closed and swallows what follows"),
+    Rule("E305", "raw-html-image", _E, "a raw `<img>` points at a local file, not embedded"),
 )
 
 QUALITY = (

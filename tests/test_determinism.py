@@ -29,7 +29,7 @@ def _build_in(project: Path, tmpdir: Path, **env: str) -> dict[str, bytes]:
     assert done.returncode == 0, done.stderr
     assert list(tmpdir.iterdir()) == [], "the build left temporary files behind"
     assert not list(project.glob(".decks-build-*"))
-    return {p.name: p.read_bytes() for p in sorted((project / "dist").glob("*.apkg"))}
+    return {p.name: p.read_bytes() for p in sorted((project / "dist").iterdir())}
 
 
 def test_two_builds_in_separate_directories_are_identical(tmp_path: Path) -> None:
@@ -38,7 +38,12 @@ def test_two_builds_in_separate_directories_are_identical(tmp_path: Path) -> Non
         shutil.copytree(REPO / "decks", project / "decks")
     a = _build_in(first, tmp_path / "tmp1", SOURCE_DATE_EPOCH="1700000000")
     b = _build_in(second, tmp_path / "tmp2", SOURCE_DATE_EPOCH="1700000000")
-    assert a.keys() == {"example.apkg", "phone-screen.apkg"}
+    assert a.keys() == {
+        "example.apkg",
+        "phone-screen.apkg",
+        "example.manifest.json",
+        "phone-screen.manifest.json",
+    }
     assert a == b
 
 

@@ -52,3 +52,33 @@ def test_successful_build_replaces_only_its_own_files(
         "p.apkg",
         "p.manifest.json",
     ]
+
+
+def test_a_blocked_rename_changes_nothing_in_dist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _project(tmp_path)
+    (root / "dist" / "p.manifest.json").mkdir(parents=True)
+    (root / "dist" / "p.apkg").write_bytes(b"old release")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build"])
+    assert exit_info.value.code == 1
+    assert "cannot write dist/p.manifest.json: a folder is in the way" in capsys.readouterr().err
+    assert (root / "dist" / "p.apkg").read_bytes() == b"old release"
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "-5", "1e9"])
+def test_a_bad_source_date_epoch_is_a_located_error(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 1
+    assert err.startswith(f"SOURCE_DATE_EPOCH: must be whole seconds since 1970, not `{value}`")
+    assert not (tmp_path / "dist").exists()

@@ -137,6 +137,7 @@ def test_failed_preview_keeps_the_old_one(
     write_files(tmp_path, {"decks/p/package.yaml": package_yaml("p"), "decks/p/d.md": "# D\n"})
     (tmp_path / "dist" / "preview").mkdir(parents=True)
     (tmp_path / "dist" / "preview" / "index.html").write_text("old")
+    (tmp_path / "dist" / "preview" / ".decks-preview").write_text("an earlier preview")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
         main(["preview"])
@@ -144,6 +145,27 @@ def test_failed_preview_keeps_the_old_one(
     assert "decks/p/d.md:1: the file has no notes" in capsys.readouterr().err
     assert (tmp_path / "dist" / "preview" / "index.html").read_text() == "old"
     assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == ["preview"]
+
+
+@pytest.mark.parametrize("out", ["dist", "decks/p"])
+def test_preview_never_replaces_a_folder_it_did_not_write(
+    out: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "decks/p/package.yaml": package_yaml("p"),
+            "decks/p/d.md": "# D\n\n## Q {#q}\n\nA.\n",
+            "dist/p.apkg": b"a release",
+        },
+    )
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["preview", "--out", out])
+    assert exit_info.value.code == 1
+    assert "is not a preview written by `decks preview`" in capsys.readouterr().err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
 
 
 def test_open_hands_the_page_to_the_browser(

@@ -13,7 +13,7 @@ from conftest import import_apkg, package_yaml, write_files
 
 from builder import release as release_module
 from builder.build import build
-from builder.diff import diff, diff_paths, read_release
+from builder.diff import DiffInputError, diff, diff_paths, read_release
 from builder.release import ReproducibilityError, make_release
 
 V1 = """\
@@ -218,3 +218,36 @@ def test_make_release_fails_when_builds_differ(
     monkeypatch.setattr(release_module, "_rebuild_elsewhere", tampered)
     with pytest.raises(ReproducibilityError, match="differs between two builds"):
         make_release(Path("decks"), Path("dist"))
+
+
+def test_a_change_from_outside_the_package_still_looks_newer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same package time (say, only the builder changed), but the note renders differently.
+    one = _build(_project(tmp_path / "v1", V1, "1.0"), 1_700_000_000, monkeypatch)
+    two = _build(_project(tmp_path / "v2", V2, "1.1"), 1_700_000_000, monkeypatch, previous=one)
+    notes = {n["id"]: n for n in json.loads((two / "rel.manifest.json").read_text())["notes"]}
+    assert notes["spoof"]["mod"] == 1_700_000_001
+    assert notes["macie"]["mod"] == 1_700_000_000
+
+
+def test_folder_diff_reports_removed_packages_and_refuses_empty_input(
+    releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    text = diff_paths(releases[0], releases[1])
+    assert "## Release 1.1" in text
+    with pytest.raises(DiffInputError, match=r"no \*\.manifest\.json files"):
+        diff_paths(releases[0], empty)
+    gone = diff_paths(releases[0], _only_other_package(tmp_path))
+    assert "Package removed: its 5 notes stay in candidates' collections" in gone
+
+
+def _only_other_package(tmp_path: Path) -> Path:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.manifest.json").write_text(
+        json.dumps({"title": "X", "version": "1", "totals": {"cards": 0}, "notes": [], "id": "x"})
+    )
+    return other
