@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 DECKS := $(BIN)/decks
 
-.PHONY: decks check preview test lint typecheck bench release stories stories-check rehearse clean
+.PHONY: decks check preview browser test lint typecheck bench release stories stories-check rehearse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,15 @@ lint: $(VENV)/.test
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
-test: $(VENV)/.test lint typecheck
+# The preview's browser test drives Debian's Chromium: install it when it is missing
+# (as root, or through sudo), so `make test` alone sets up everything it needs.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(VENV)/.test lint typecheck browser
 	$(BIN)/pytest
 
 bench: $(VENV)/.runtime

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from builder.errors import Diagnostic, Diagnostics, Location, OutputError, SourceErrors
+from builder.errors import Diagnostic, Diagnostics, Location, SourceErrors
 from builder.manifest import carry_note_times, read_manifest, write_manifest
 from builder.model import Package
+from builder.output import write_atomically
 from builder.package import write_apkg
 from builder.parse import PACKAGE_FILE, display_path, read_package
 from builder.progress import Progress
@@ -165,13 +164,8 @@ def build(
             _carry_previous(package, previous, diags)
     if diags.errors:
         raise SourceErrors(diags.sorted())
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".decks-build-", dir=parent))
-    except OSError as e:
-        raise OutputError(f"cannot write next to {display_path(out_dir)}: {e.strerror}") from e
-    try:
+
+    def stage(scratch: Path) -> list[Path]:
         staged = []
         for done, package in enumerate(packages):
             if progress is not None:
@@ -183,21 +177,7 @@ def build(
             staged += [target, manifest]
         if progress is not None:
             progress("writing", len(packages), len(packages))
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for path in staged:
-            # Find what would stop a rename before the first one, so a failure changes nothing.
-            if (out_dir / path.name).is_dir():
-                raise IsADirectoryError(21, "a folder is in the way", str(out_dir / path.name))
-        written = []
-        for path in staged:
-            # Same filesystem, so each rename is atomic: a reader sees old or new, never half.
-            final = out_dir / path.name
-            os.replace(path, final)
-            if final.suffix == ".apkg":
-                written.append(final)
-    except OSError as e:
-        where = display_path(Path(e.filename)) if e.filename else display_path(out_dir)
-        raise OutputError(f"cannot write {where}: {e.strerror or e}") from e
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        return staged
+
+    written = [p for p in write_atomically(out_dir, stage) if p.suffix == ".apkg"]
     return written, findings

@@ -343,7 +343,7 @@ def test_failed_build_changes_nothing(
     ]
     assert out == ""
     assert _snapshot(tmp_path) == before
-    assert not list(tmp_path.glob(".decks-stories-*"))
+    assert not list(tmp_path.glob(".decks-build-*"))
 
 
 def test_build_writes_only_its_own_file(
@@ -371,7 +371,7 @@ def test_build_writes_only_its_own_file(
         "phone-screen.apkg",
     ]
     assert (tmp_path / "dist" / "notes.txt").read_text() == "mine"
-    assert not list(tmp_path.glob(".decks-stories-*"))
+    assert not list(tmp_path.glob(".decks-build-*"))
     code, out, _ = run(["stories", "build", "-q"], capsys)
     assert code == 0 and out == ""
 
@@ -404,10 +404,10 @@ def test_build_into_an_unwritable_place(
     monkeypatch.chdir(tmp_path)
     code, _, err = run(["stories", "build"], capsys)
     assert code == 1
-    assert err.startswith("error: cannot write dist/my-stories.apkg")
+    assert err.startswith("error: cannot write dist: File exists")
     assert "Traceback" not in err
     assert (tmp_path / "dist").read_text() == "a file, not a folder"
-    assert not list(tmp_path.glob(".decks-stories-*"))
+    assert not list(tmp_path.glob(".decks-build-*"))
 
 
 def test_principle_cards_list_every_serving_story(tmp_path: Path) -> None:

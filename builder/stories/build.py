@@ -5,16 +5,15 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from builder import build as flagship
 from builder import render
-from builder.errors import Diagnostics, Location, OutputError, Severity
+from builder.errors import Diagnostics, Location, Severity
 from builder.model import Deck, Note, NoteKind, Package, PackageMeta
+from builder.output import write_atomically
 from builder.package import write_apkg
 from builder.parse import display_path, render_markdown
 from builder.stories.check import Options, check
@@ -221,21 +220,11 @@ def build_stories(
         raise StoryErrors(findings)
     folder = paths[0] if paths[0].is_dir() else paths[0].parent
     package = compile_package(own, folder, mod_time)
-    target = out_dir / f"{PACKAGE_NAME}.apkg"
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".decks-stories-", dir=parent))
-    except OSError as e:
-        raise OutputError(f"cannot write next to {display_path(out_dir)}: {e.strerror}") from e
-    try:
-        staged = scratch / target.name
+
+    def stage(scratch: Path) -> list[Path]:
+        staged = scratch / f"{PACKAGE_NAME}.apkg"
         write_apkg(package, staged)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # Same filesystem, so the rename is atomic: a reader sees the old file or the new one.
-        os.replace(staged, target)
-    except OSError as e:
-        raise OutputError(f"cannot write {display_path(target)}: {e.strerror or e}") from e
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        return [staged]
+
+    (target,) = write_atomically(out_dir, stage)
     return target, findings
