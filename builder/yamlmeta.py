@@ -67,8 +67,3 @@ def load_mapping(text: str, first_line: int) -> dict[str, Entry]:
         raise YamlProblem(first_line, f"malformed YAML: {e}") from e
     finally:
         loader.dispose()
-
-
-def is_string_list(node_value: Any) -> bool:
-    """Whether a value is a list of strings."""
-    return isinstance(node_value, list) and all(isinstance(v, str) for v in node_value)

@@ -30,7 +30,7 @@ def test_cloze_in_code_wraps_whole_spans() -> None:
 def test_math_is_untouched_by_markdown_escaping() -> None:
     html = _html(r"$a_1 * b_2 * c_3$ and $$x^{2}$$")
     assert r"\(a_1 * b_2 * c_3\)" in html
-    assert r"\[x^&#123;2&#125;\]" in html or r"\[x^{2}\]" in html
+    assert r"\[x^{2}\]" in html
 
 
 def test_prices_are_not_math() -> None:
