@@ -25,7 +25,7 @@ from builder.build import build, load
 from builder.diff import diff_paths
 from builder.errors import BuilderError, Diagnostic, OutputError, SourceErrors
 from builder.lint import check
-from builder.options import check_verbosity, verbosity
+from builder.options import PREVIOUS, check_verbosity, out_option, verbosity
 from builder.parse import display_path
 from builder.progress import Bar, Progress
 from builder.release import make_release
@@ -85,21 +85,10 @@ def cli() -> None:
 
 @cli.command("build")
 @DECKS_DIR
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where the .apkg files go.",
-)
+@out_option("dist", "Where the .apkg files go.")
 @verbosity
 @JOBS
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=None,
-    help="Folder with the previous release's manifests: unchanged notes keep their time.",
-)
+@PREVIOUS
 @PACKAGES
 def build_command(
     decks_dir: Path,
@@ -211,13 +200,7 @@ def ids_command(
 
 @cli.command("preview")
 @DECKS_DIR
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist/preview"),
-    show_default=True,
-    help="Folder for the preview site.",
-)
+@out_option("dist/preview", "Folder for the preview site.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 @click.option("--watch", is_flag=True, help="Rebuild whenever a file under --decks-dir changes.")
 @click.option(
@@ -376,19 +359,8 @@ def diff_command(old: Path, new: Path, output: Path | None, quiet: bool, verbose
 
 @cli.command("release")
 @DECKS_DIR
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where the release files go.",
-)
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=None,
-    help="Folder with the previous release's manifests.",
-)
+@out_option("dist", "Where the release files go.")
+@PREVIOUS
 @verbosity
 def release_command(
     decks_dir: Path, out: Path, previous: Path | None, quiet: bool, verbose: bool

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from builder.errors import Severity
-from builder.options import check_verbosity, verbosity
+from builder.options import check_verbosity, out_option, verbosity
 from builder.parse import display_path
 from builder.stories import rehearse as drill
 from builder.stories.build import build_stories
@@ -82,13 +82,7 @@ def check_command(
 
 
 @stories.command("build", short_help="Compile your stories into OUT/my-stories.apkg.")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where my-stories.apkg goes.",
-)
+@out_option("dist", "Where my-stories.apkg goes.")
 @verbosity
 @PATHS
 def build_command(out: Path, quiet: bool, verbose: bool, paths: tuple[Path, ...]) -> None:
