@@ -71,6 +71,19 @@ def package_yaml(pid: str = "pkg", title: str = "Pkg", version: str = "1.0") -> 
     return f"id: {pid}\ntitle: {title}\nversion: '{version}'\n"
 
 
+def run_decks(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `decks …` in-process: exit code (0 when it returned normally), stdout, stderr."""
+    from builder.cli import main
+
+    code = 0
+    try:
+        main(argv)
+    except SystemExit as e:
+        code = int(e.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def fresh_env(**extra: str) -> dict[str, str]:
     """The environment for a `decks` subprocess."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from conftest import import_apkg, package_yaml, write_files
+from conftest import import_apkg, package_yaml, run_decks, write_files
 
 from builder.build import build, load
 from builder.cli import main
@@ -55,16 +55,6 @@ PINNED = (
 )
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_files(tmp_path, {"decks/p/package.yaml": package_yaml("p"), "decks/p/b.md": OTHER})
@@ -78,7 +68,7 @@ def test_write_pins_every_note_and_changes_no_other_byte(
 ) -> None:
     deck = project / "decks" / "p" / "a.md"
     other = (project / "decks" / "p" / "b.md").read_bytes()
-    code, out, _ = _run(["ids", "--write"], capsys)
+    code, out, _ = run_decks(["ids", "--write"], capsys)
     assert code == 0
     assert out == "pinned 5 note id(s) in 1 file(s)\n"
     assert deck.read_bytes() == PINNED.encode("utf-8")
@@ -89,9 +79,9 @@ def test_write_pins_every_note_and_changes_no_other_byte(
 
 
 def test_write_is_idempotent(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _run(["ids", "--write"], capsys)
+    run_decks(["ids", "--write"], capsys)
     once = (project / "decks" / "p" / "a.md").read_bytes()
-    code, out, _ = _run(["ids", "--write"], capsys)
+    code, out, _ = run_decks(["ids", "--write"], capsys)
     assert (code, out) == (0, "pinned 0 note id(s) in 0 file(s)\n")
     assert (project / "decks" / "p" / "a.md").read_bytes() == once
 
@@ -99,7 +89,7 @@ def test_write_is_idempotent(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_check_fails_until_every_note_is_pinned(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(["ids", "--check"], capsys)
+    code, out, err = run_decks(["ids", "--check"], capsys)
     assert code == 1
     assert out.splitlines() == [
         "decks/p/a.md:3:1: D101 note has no pinned id; "
@@ -114,9 +104,9 @@ def test_check_fails_until_every_note_is_pinned(
         "`decks ids --write` pins it as `{#same-words-2}`",
     ]
     assert err == "5 note(s) without a pinned id; `decks ids --write` pins them\n"
-    assert _run(["ids"], capsys)[0] == 0  # listing alone never fails
-    _run(["ids", "--write", "-q"], capsys)
-    assert _run(["ids", "--check"], capsys) == (0, "", "every note has a pinned id\n")
+    assert run_decks(["ids"], capsys)[0] == 0  # listing alone never fails
+    run_decks(["ids", "--write", "-q"], capsys)
+    assert run_decks(["ids", "--check"], capsys) == (0, "", "every note has a pinned id\n")
 
 
 def test_write_refuses_sources_with_other_errors(
@@ -125,7 +115,7 @@ def test_write_refuses_sources_with_other_errors(
     broken = project / "decks" / "p" / "c.md"
     broken.write_text("# C\n\n## Unclosed\n\n{{c1::never closed\n")
     before = (project / "decks" / "p" / "a.md").read_bytes()
-    code, _, err = _run(["ids", "--write"], capsys)
+    code, _, err = run_decks(["ids", "--write"], capsys)
     assert code == 1
     assert "decks/p/c.md:5: cloze is not closed" in err
     assert err.splitlines()[-1].endswith("error(s); nothing was written")

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from conftest import FIXTURES, REPO, import_apkg, package_yaml, write_files
+from conftest import FIXTURES, REPO, import_apkg, package_yaml, run_decks, write_files
 
 from builder.build import build
-from builder.cli import main
 from builder.errors import Diagnostic, Location, Severity
 from builder.lint import DEFAULTS, check
 from builder.report import github_line
@@ -20,17 +19,6 @@ from builder.rules import ALL, QUALITY, STRUCTURAL
 
 RULES_FIXTURE = FIXTURES / "lint" / "rules"
 LINE_RE = re.compile(r"(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[ED]\d{3}) (?P<msg>.+)")
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `decks` in-process: the exit code (0 when it returned normally) and its output."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _codes(out: str) -> list[str]:
@@ -52,7 +40,7 @@ def rules_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_every_rule_fires_with_its_code_line_and_column(
     rules_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(["check"], capsys)
+    code, out, err = run_decks(["check"], capsys)
     expected = (RULES_FIXTURE / "expected.txt").read_text(encoding="utf-8")
     assert out == expected
     assert code == 1  # D109 is an error
@@ -81,7 +69,7 @@ def test_shipped_decks_pass_strict(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(REPO)
-    code, out, err = _run(["check", "--strict"], capsys)
+    code, out, err = run_decks(["check", "--strict"], capsys)
     assert (code, out) == (0, "")
     assert re.fullmatch(r"no problems in 2 package\(s\), \d+ notes\n", err), err
 
@@ -94,21 +82,21 @@ def test_warnings_fail_only_with_strict(
         {"decks/p/package.yaml": package_yaml("p"), "decks/p/d.md": "# D\n\n## Unpinned?\n\nA.\n"},
     )
     monkeypatch.chdir(tmp_path)
-    code, out, err = _run(["check"], capsys)
+    code, out, err = run_decks(["check"], capsys)
     assert code == 0
     assert out == (
         "decks/p/d.md:3:13: D101 note has no pinned id: add `{#unpinned}` to the heading "
         "(`decks ids --write` pins every note)\n"
     )
     assert err == "0 error(s), 1 warning(s) (--strict fails on warnings)\n"
-    code, out2, _ = _run(["check", "--strict"], capsys)
+    code, out2, _ = run_decks(["check", "--strict"], capsys)
     assert (code, out2) == (1, out)
-    code, out3, err3 = _run(["check", "--strict", "--quiet"], capsys)
+    code, out3, err3 = run_decks(["check", "--strict", "--quiet"], capsys)
     assert (code, out3, err3) == (1, out, "")
 
 
 def test_json_format(rules_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["check", "--format", "json"], capsys)
+    code, out, _ = run_decks(["check", "--format", "json"], capsys)
     items = json.loads(out)
     text = (RULES_FIXTURE / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert code == 1
@@ -132,7 +120,7 @@ def test_json_format(rules_project: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_github_format(rules_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["check", "--format", "github"], capsys)
+    code, out, _ = run_decks(["check", "--format", "github"], capsys)
     lines = out.splitlines()
     assert code == 1
     assert lines[0] == (
@@ -158,7 +146,7 @@ def test_config_changes_thresholds_severity_and_rules(
         yaml.read_text() + "lint:\n  ignore: [D110, undated-figure]\n  error: [yes-no-prompt]\n"
         "  warning: [D109]\n  max-list-items: 5\n  max-answer-words: 100\n  max-clozes: 10\n"
     )
-    code, out, err = _run(["check"], capsys)
+    code, out, err = run_decks(["check"], capsys)
     codes = _codes(out)
     assert "D110" not in codes and "D104" not in codes and "D103" not in codes
     assert codes.count("D102") == 1  # only the cloze one: its limit did not change
@@ -177,7 +165,7 @@ def test_bad_config_is_reported_with_its_line(
         yaml.read_text() + "lint:\n  max-clozes: many\n  ignore: [D999]\n  colour: blue\n"
         "  max-cloze-share: 1.5\n"
     )
-    code, out, _ = _run(["check"], capsys)
+    code, out, _ = run_decks(["check"], capsys)
     lines = [line for line in out.splitlines() if "E018" in line]
     assert code == 1
     assert lines == [
@@ -216,7 +204,7 @@ def test_lint_that_is_not_a_mapping_fails_the_build_too(
         },
     )
     monkeypatch.chdir(tmp_path)
-    code, _, err = _run(["build"], capsys)
+    code, _, err = run_decks(["build"], capsys)
     assert code == 1
     assert err.splitlines()[0] == (
         "decks/p/package.yaml:4: `lint` must be a mapping of settings such as `max-clozes: 8`"
@@ -265,7 +253,7 @@ def test_allow_comments_never_reach_a_card(
 
 
 def test_list_rules_names_every_code(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["check", "--list-rules"], capsys)
+    code, out, _ = run_decks(["check", "--list-rules"], capsys)
     assert code == 0
     listed = [line.split()[0] for line in out.splitlines()]
     assert listed == [r.code for r in ALL]

@@ -7,25 +7,14 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from conftest import REPO
+from conftest import REPO, run_decks
 from judge import check_import
 
 from builder.build import build, load
-from builder.cli import main
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _strict(capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    return _run(["check", "--strict"], capsys)
+    return run_decks(["check", "--strict"], capsys)
 
 
 def test_new_package_passes_strict_and_imports(
@@ -36,7 +25,7 @@ def test_new_package_passes_strict_and_imports(
     epoch: int,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out, _ = _run(
+    code, out, _ = run_decks(
         ["new", "package", "networking", "--title", "Networking: TLS & DNS"], capsys
     )
     assert code == 0
@@ -55,7 +44,7 @@ def test_new_deck_passes_strict_in_a_shipped_package(
 ) -> None:
     shutil.copytree(REPO / "decks" / "example", tmp_path / "decks" / "example")
     monkeypatch.chdir(tmp_path)
-    code, out, _ = _run(
+    code, out, _ = run_decks(
         ["new", "deck", "example", "protocols/tls", "--deck", "Protocols::TLS", "-v"], capsys
     )
     assert code == 0
@@ -63,7 +52,7 @@ def test_new_deck_passes_strict_in_a_shipped_package(
         "created decks/example/protocols/tls.md",
         "next: edit the notes, then run `decks check --strict` and `decks preview`",
     ]
-    code, _, _ = _run(["new", "deck", "example", "more/tls.md"], capsys)  # same stem elsewhere
+    code, _, _ = run_decks(["new", "deck", "example", "more/tls.md"], capsys)  # same stem elsewhere
     assert code == 0
     assert _strict(capsys)[:2] == (0, "")
     (package,), _ = load(Path("decks"))
@@ -76,14 +65,14 @@ def test_new_refuses_to_overwrite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    _run(["new", "package", "p", "-q"], capsys)
+    run_decks(["new", "package", "p", "-q"], capsys)
     deck = tmp_path / "decks" / "p" / "basics.md"
     deck.write_text("# Mine\n\n## Q {#q}\n\nA.\n")
-    code, _, err = _run(["new", "deck", "p", "basics"], capsys)
+    code, _, err = run_decks(["new", "deck", "p", "basics"], capsys)
     assert code == 1
     assert err == "error: decks/p/basics.md already exists; nothing was written\n"
     assert deck.read_text() == "# Mine\n\n## Q {#q}\n\nA.\n"
-    code, _, err = _run(["new", "package", "p"], capsys)
+    code, _, err = run_decks(["new", "package", "p"], capsys)
     assert (code, err) == (1, "error: decks/p already exists; nothing was written\n")
 
 
@@ -105,9 +94,9 @@ def test_new_rejects_bad_names(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    _run(["new", "package", "p", "-q"], capsys)
+    run_decks(["new", "package", "p", "-q"], capsys)
     before = sorted(str(p) for p in tmp_path.rglob("*"))
-    code, _, err = _run(argv, capsys)
+    code, _, err = run_decks(argv, capsys)
     assert code == 1
     assert message in err
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from builder.cli import main
-
 SITUATION = (
     "At a payments company of 200 engineers, a scanner found 37 leaked AWS keys in our "
     "repositories, and four of them were still active."
@@ -55,15 +51,9 @@ def words(n: int, word: str = "word") -> str:
     return ".\n".join(chunks) + "."
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `decks …` in-process: exit code, stdout and stderr."""
-    code = 0
-    try:
-        main(argv)
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import run_decks  # noqa: E402
+
+run = run_decks
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
