@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import run_decks
+
 SITUATION = (
     "At a payments company of 200 engineers, a scanner found 37 leaked AWS keys in our "
     "repositories, and four of them were still active."
@@ -50,8 +52,6 @@ def words(n: int, word: str = "word") -> str:
         chunks.append(" ".join([word] * (n % 10)))
     return ".\n".join(chunks) + "."
 
-
-from conftest import run_decks  # noqa: E402
 
 run = run_decks
 
