@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 from builder.errors import Diagnostic, Diagnostics, Location, SourceErrors
+from builder.gitinfo import git
 from builder.manifest import carry_note_times, read_manifest, write_manifest
 from builder.model import Package
 from builder.output import write_atomically
@@ -69,23 +69,13 @@ def modification_time(folder: Path, diags: Diagnostics) -> int:
         )
         return 0
     newest_file = max((int(p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()), default=0)
-    commit = _git(folder, "log", "-1", "--format=%ct", "--", ".")
+    commit = git(folder, "log", "-1", "--format=%ct", "--", ".")
     if not commit:
         return newest_file  # not in git: not reproducible, but newer edits still win
-    if _git(folder, "status", "--porcelain", "--", "."):
+    if git(folder, "status", "--porcelain", "--", "."):
         # Uncommitted edits must still update an earlier import of this package.
         return max(int(commit), newest_file)
     return int(commit)
-
-
-def _git(folder: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=folder, capture_output=True, text=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def load(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from builder.gitinfo import git
 from builder.model import Note, NoteKind, Package
 from builder.package import note_fields, note_guid
 from builder.parse import HEADING_ID_RE
@@ -102,18 +102,7 @@ def note_entries(package: Package) -> Iterator[dict[str, Any]]:
 
 def source_commit(folder: Path) -> str | None:
     """The git commit the sources were built from, or None outside git."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    return git(folder, "rev-parse", "HEAD") or None
 
 
 def write_manifest(package: Package, target: Path) -> None:

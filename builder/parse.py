@@ -79,9 +79,8 @@ def check_tag(tag: str, where: Location, diags: Diagnostics) -> bool:
 class _Context:
     """What parsing one package needs across its files."""
 
-    folder: Path
     root: Path
-    """`folder` resolved, for checking that images stay inside it."""
+    """The package folder, resolved, for checking that images stay inside it."""
     package_id: str
     diags: Diagnostics
     media: dict[str, MediaFile] = field(default_factory=dict)
@@ -123,10 +122,10 @@ def read_package(
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = ProcessPoolExecutor(workers, multiprocessing.get_context(method))
         # One file per task: each result is small to send, and map keeps file order.
-        outputs = pool.map(_parse_file, repeat(folder), repeat(root), repeat(meta.id), sources)
+        outputs = pool.map(_parse_file, repeat(root), repeat(meta.id), sources)
     else:
         pool = None
-        outputs = (_parse_file(folder, root, meta.id, path) for path in sources)
+        outputs = (_parse_file(root, meta.id, path) for path in sources)
     decks: dict[tuple[str, ...], Deck] = {}
     stage = f"reading {package.name}"
     if progress is not None:
@@ -163,9 +162,9 @@ def _workers(sources: list[Path], jobs: int | None) -> int:
     return max(1, min(jobs, len(sources)))
 
 
-def _parse_file(folder: Path, root: Path, package_id: str, path: Path) -> _Parsed:
+def _parse_file(root: Path, package_id: str, path: Path) -> _Parsed:
     """Parse one deck file with its own findings and media (in a worker for big packages)."""
-    ctx = _Context(folder, root, package_id, Diagnostics())
+    ctx = _Context(root, package_id, Diagnostics())
     return _read_deck_file(path, ctx), ctx.diags.items, ctx.media
 
 
@@ -236,38 +235,54 @@ def _read_meta(folder: Path, diags: Diagnostics) -> PackageMeta | None:
     return PackageMeta(pid, title, values["version"], values.get("description", ""))
 
 
-def _read_text(path: Path, diags: Diagnostics) -> str | None:
-    """Read a source file as UTF-8, reporting the line of the first bad byte."""
-    where = display_path(path)
+class SourceProblem(Exception):
+    """Raised when a source file cannot be read as clean UTF-8 text."""
+
+    def __init__(self, line: int, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.kind = kind
+        """`unreadable`, `encoding` or `control`: each caller maps it to its own code."""
+
+
+def read_source(path: Path) -> str:
+    """A source file as text: UTF-8, no BOM, `\\n` line ends, no control characters."""
     try:
         data = path.read_bytes()
     except OSError as e:
-        diags.error(Location(where, 0), f"cannot read file: {e.strerror}", code="E020")
-        return None
+        raise SourceProblem(0, f"cannot read file: {e.strerror}", "unreadable") from e
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        diags.error(
-            Location(where, line),
-            f"file is not valid UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
-            code="E021",
-        )
-        return None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        raise SourceProblem(
+            line, f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})", "encoding"
+        ) from e
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = _CONTROL_RE.search(text)
     if bad:
         # Anki separates fields with U+001F; control characters would corrupt the note.
         line = text.count("\n", 0, bad.start()) + 1
-        diags.error(
-            Location(where, line),
-            f"control character U+{ord(bad.group()):04X} is not allowed; delete it",
-            code="E022",
-        )
-        return None
+        raise SourceProblem(line, f"control character U+{ord(bad.group()):04X}", "control")
     return text
+
+
+_READ_ERRORS = {
+    "unreadable": ("E020", ""),
+    "encoding": ("E021", "; save it as UTF-8"),
+    "control": ("E022", " is not allowed; delete it"),
+}
+
+
+def _read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Read a source file, reporting why it cannot be read with its line."""
+    try:
+        return read_source(path)
+    except SourceProblem as e:
+        code, advice = _READ_ERRORS[e.kind]
+        diags.error(Location(display_path(path), e.line), e.message + advice, code=code)
+        return None
 
 
 def _split_front_matter(

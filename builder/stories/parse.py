@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.parse import display_path, slugify
+from builder.parse import SourceProblem, display_path, read_source, slugify
 from builder.stories.model import Finding, Part, Section, Story, When, finding
 from builder.stories.principles import resolve
 from builder.yamlmeta import Entry, YamlProblem, load_mapping
@@ -18,7 +18,6 @@ WHEN_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 EXAMPLE_PREFIX = "example"
 _H1_RE = re.compile(r"#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\Z")
 _H2_RE = re.compile(r"##(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\Z")
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SECTION_NAMES = {
     "situation": Part.SITUATION,
     "task": Part.TASK,
@@ -84,25 +83,10 @@ def read_stories(paths: Sequence[Path]) -> tuple[list[Story], list[Finding]]:
 def read_text(path: Path, where: str) -> tuple[str | None, Finding | None]:
     """A story file as text, or the finding that says why it cannot be read."""
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        return None, finding(where, 0, "S001", f"cannot read file: {e.strerror}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        return None, finding(
-            where, line, "S001", f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})"
-        )
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL_RE.search(text)
-    if bad:
-        # Anki separates fields with U+001F; a control character would corrupt a note.
-        line = text.count("\n", 0, bad.start()) + 1
-        return None, finding(
-            where, line, "S001", f"control character U+{ord(bad.group()):04X}: delete it"
-        )
-    return text, None
+        return read_source(path), None
+    except SourceProblem as e:
+        message = e.message + (": delete it" if e.kind == "control" else "")
+        return None, finding(where, e.line, "S001", message)
 
 
 @dataclass(slots=True)
